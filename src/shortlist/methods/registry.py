@@ -1,0 +1,100 @@
+"""Every counting method, by name, with one signature: ``count(profile, rules) -> Result``."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from shortlist.errors import RulesError
+from shortlist.methods.ballots import Profile
+from shortlist.methods.result import Result
+from shortlist.methods.rules import Rules
+
+R = TypeVar("R", bound=Rules)
+
+#: Modules that register methods, imported on first use of the registry.
+METHOD_MODULES = (
+    "shortlist.methods.irv",
+    "shortlist.methods.stv",
+    "shortlist.methods.meek",
+    "shortlist.methods.scottish",
+    "shortlist.methods.academy",
+    "shortlist.methods.sequential",
+)
+
+
+@dataclass(frozen=True)
+class Method(Generic[R]):
+    """A registered counting method."""
+
+    name: str
+    summary: str
+    rules_type: type[R]
+    counter: Callable[[Profile, R], Result]
+
+    def rules(self, values: Mapping[str, Any] | None = None, **more: Any) -> R:
+        return self.rules_type.build(values, **more)
+
+    def count(self, profile: Profile, rules: R | Mapping[str, Any] | None = None) -> Result:
+        if rules is None or isinstance(rules, Mapping):
+            rules = self.rules(rules)
+        return self.counter(profile, rules)
+
+
+_METHODS: dict[str, Method[Any]] = {}
+_loaded = False
+
+
+def register(
+    name: str, rules: type[R], summary: str
+) -> Callable[[Callable[[Profile, R], Result]], Callable[[Profile, R], Result]]:
+    """Class the decorated function as the method ``name`` with rules of type ``rules``."""
+
+    def deco(fn: Callable[[Profile, R], Result]) -> Callable[[Profile, R], Result]:
+        if name in _METHODS:
+            raise ValueError(f"method {name!r} registered twice")
+        _METHODS[name] = Method(name, summary, rules, fn)
+        return fn
+
+    return deco
+
+
+def _load() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for module in METHOD_MODULES:
+            try:
+                importlib.import_module(module)
+            except ModuleNotFoundError as exc:
+                if exc.name != module:
+                    raise
+
+
+def get(name: str) -> Method[Any]:
+    """The method called ``name``; :class:`RulesError` (with suggestions) if there is none."""
+    _load()
+    try:
+        return _METHODS[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, list(_METHODS), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise RulesError(
+            f"unknown method {name!r}{hint}; `shortlist methods` lists them all"
+        ) from None
+
+
+def all_methods() -> list[Method[Any]]:
+    """Every registered method, sorted by name."""
+    _load()
+    return [_METHODS[n] for n in sorted(_METHODS)]
+
+
+def count(
+    profile: Profile, method: str, rules: Rules | Mapping[str, Any] | None = None
+) -> Result:
+    """Count ``profile`` by the method called ``method``."""
+    return get(method).count(profile, rules)

@@ -10,13 +10,15 @@ eliminated at once (RCTab's batch elimination; it never changes the winner).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
 from shortlist.errors import CountError
-from shortlist.methods.ballots import Profile
+from shortlist.methods.ballots import SKIP, Profile
 from shortlist.methods.numbers import ZERO
 from shortlist.methods.piles import Piles
 from shortlist.methods.registry import register
@@ -66,55 +68,9 @@ def start(profile: Profile) -> np.ndarray:
 
 @register("irv", IRVRules, "Instant-runoff voting: eliminate the last, transfer, until a majority.")
 def count_irv(profile: Profile, rules: IRVRules) -> Result:
-    continuing = start(profile)
-    piles = Piles(profile, continuing, overvote=rules.overvote, max_skips=rules.max_skips)
+    ties = TieBreaker(rules.tie_policy(), profile.candidates)
+    winner, rounds = irv_pass(profile, rules, start(profile), ties)
     names = profile.candidates
-    ties = TieBreaker(rules.tie_policy(), names)
-    total_valid = profile.total_weight - _blank_weight(piles)
-    history: list[dict[int, Fraction]] = []
-    rounds: list[Round] = []
-    winner: int | None = None
-    while True:
-        live = np.flatnonzero(piles.continuing).tolist()
-        counts = piles.tally()
-        tally = {c: Fraction(int(counts[c])) for c in live}
-        active = sum(tally.values(), ZERO)
-        base = active if rules.majority_base == "continuing" else Fraction(total_valid)
-        threshold = base / 2
-        leader = max(live, key=lambda c: tally[c]) if live else None
-        has_majority = leader is not None and tally[leader] > threshold
-        if has_majority and winner is None:
-            winner = leader
-        number = len(rounds) + 1
-        exhausted = Fraction(piles.exhausted_weight() - _blank_weight(piles))
-        if len(live) <= 1 or (winner is not None and (not rules.continue_until_two or len(live) <= 2)):
-            if winner is None and live:
-                winner = live[0]
-            rounds.append(
-                Round(
-                    number=number,
-                    tally={names[c]: v for c, v in tally.items()},
-                    threshold=threshold,
-                    elected=(names[winner],) if winner is not None else (),
-                    exhausted=exhausted,
-                )
-            )
-            break
-        losers, breaks = _choose_losers(live, tally, history, ties, rules.batch_elimination)
-        moved, came_from = piles.remove(losers)
-        transfers = elimination_transfers(piles, moved, came_from, losers)
-        history.append(tally)
-        rounds.append(
-            Round(
-                number=number,
-                tally={names[c]: v for c, v in tally.items()},
-                threshold=threshold,
-                eliminated=tuple(names[c] for c in losers),
-                transfers=transfers,
-                exhausted=exhausted,
-                tiebreaks=breaks,
-            )
-        )
     return Result(
         method="irv",
         rules=rules.as_dict(),
@@ -124,10 +80,86 @@ def count_irv(profile: Profile, rules: IRVRules) -> Result:
     )
 
 
-def _blank_weight(piles: Piles) -> int:
+#: Given the continuing candidates and their tallies: the threshold in force, and the candidates
+#: elected if the count stops in this round (``None`` to eliminate and go on).
+Decision = Callable[[list[int], dict[int, Fraction]], tuple[Fraction | None, list[int] | None]]
+
+
+def irv_pass(
+    profile: Profile,
+    rules: IRVRules,
+    continuing: np.ndarray,
+    ties: TieBreaker,
+    *,
+    first_round: int = 1,
+    note: str = "",
+) -> tuple[int | None, list[Round]]:
+    """One instant-runoff count among the ``continuing`` candidates: the winner and the rounds."""
+    total_valid = Fraction(profile.total_weight - blank_weight(profile))
+
+    def decide(live: list[int], tally: dict[int, Fraction]) -> tuple[Fraction, list[int] | None]:
+        base = sum(tally.values(), ZERO) if rules.majority_base == "continuing" else total_valid
+        threshold = base / 2
+        leader = max(live, key=lambda c: tally[c]) if live else None
+        majority = leader is not None and tally[leader] > threshold
+        if len(live) <= 1 or (majority and (not rules.continue_until_two or len(live) <= 2)):
+            return threshold, [leader] if leader is not None and (
+                majority or len(live) == 1
+            ) else []
+        return threshold, None
+
+    rounds = elimination_count(profile, rules, continuing, ties, decide, first_round, note)
+    elected = rounds[-1].elected
+    return (profile.candidates.index(elected[0]) if elected else None), rounds
+
+
+def elimination_count(
+    profile: Profile,
+    rules: IRVRules,
+    continuing: np.ndarray,
+    ties: TieBreaker,
+    decide: Decision,
+    first_round: int = 1,
+    note: str = "",
+) -> list[Round]:
+    """Eliminate the last and transfer, round after round, until ``decide`` elects."""
+    piles = Piles(profile, continuing, overvote=rules.overvote, max_skips=rules.max_skips)
+    names = profile.candidates
+    blank = blank_weight(profile)
+    history: list[dict[int, Fraction]] = []
+    rounds: list[Round] = []
+    while True:
+        live = np.flatnonzero(piles.continuing).tolist()
+        counts = piles.tally()
+        tally = {c: Fraction(int(counts[c])) for c in live}
+        threshold, elected = decide(live, tally)
+        common: dict[str, Any] = {
+            "number": first_round + len(rounds),
+            "tally": {names[c]: v for c, v in tally.items()},
+            "threshold": threshold,
+            "exhausted": Fraction(piles.exhausted_weight() - blank),
+            "note": note,
+        }
+        if elected is not None:
+            rounds.append(Round(elected=tuple(names[c] for c in elected), **common))
+            return rounds
+        losers, breaks = _choose_losers(live, tally, history, ties, rules.batch_elimination)
+        moved, came_from = piles.remove(losers)
+        history.append(tally)
+        rounds.append(
+            Round(
+                eliminated=tuple(names[c] for c in losers),
+                transfers=elimination_transfers(piles, moved, came_from, losers),
+                tiebreaks=breaks,
+                **common,
+            )
+        )
+
+
+def blank_weight(profile: Profile) -> int:
     """Weight of ballots with no mark at all (they are not valid votes)."""
-    blank = (piles.ranks == -1).all(axis=1)
-    return int(piles.weights[blank].sum())
+    blank = (profile.ranks == SKIP).all(axis=1)
+    return int(profile.weights[blank].sum())
 
 
 def _choose_losers(

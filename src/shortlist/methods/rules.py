@@ -122,7 +122,7 @@ def _convert(raw: Any, hint: Any) -> Any:
             return False
         raise ValueError(f"expected true or false, not {raw!r}")
     if hint is int:
-        if isinstance(raw, bool) or (isinstance(raw, float)):
+        if isinstance(raw, (bool, float)):
             raise ValueError(f"expected a whole number, not {raw!r}")
         return int(str(raw).strip()) if not isinstance(raw, int) else raw
     if hint is Fraction:

@@ -1,0 +1,197 @@
+"""``shortlist tabulate``: count a ballot file (or an RCTab contest config) and show the rounds."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from shortlist.errors import RulesError
+
+FORMATS = ("table", "json", "rctab-json", "rctab-csv")
+
+
+def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    errors = []
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            errors.append(f"--set {item!r}: expected KEY=VALUE")
+            continue
+        out[key.strip()] = value.strip()
+    if errors:
+        raise RulesError("; ".join(errors), errors=tuple(errors))
+    return out
+
+
+@click.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-m",
+    "--method",
+    metavar="NAME",
+    help="Counting method (see `shortlist methods`). Default: irv for one seat, stv-wigm for more.",
+)
+@click.option(
+    "-s",
+    "--seats",
+    type=int,
+    help="Seats to fill. Default: the number a BLT file gives, else 1.",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Set one of the method's switches (repeatable), e.g. --set quota_mode=fixed.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["csv", "blt", "preflib"]),
+    help="Ballot file format. Default: guessed from the extension, then the content.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table: rounds for people; json: the shortlist-result/1 document; "
+    "rctab-json / rctab-csv: RCTab's detailed report (RCTab contest configs only).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output (written only when the count succeeds).",
+)
+def tabulate(
+    path: Path,
+    method: str | None,
+    seats: int | None,
+    sets: tuple[str, ...],
+    input_format: str | None,
+    output_format: str,
+    output: Path | None,
+) -> None:
+    """Count the ballots in PATH and show every round.
+
+    PATH is a ballot file (CSV with one ballot per row and candidates in rank order; BLT;
+    PrefLib .soc/.soi/.toc/.toi) or an RCTab contest configuration (*.json), which brings its own
+    rules and cast-vote records.
+
+    \b
+    Examples:
+      shortlist tabulate ballots.csv
+      shortlist tabulate ward8.blt --method stv-scottish
+      shortlist tabulate ballots.blt --method academy-nominations --seats 5 --set quota_mode=fixed
+      shortlist tabulate contest_config.json --format rctab-json -o report.json
+
+    Arithmetic is exact: the JSON output gives every number as an exact decimal string, or as
+    a fraction ("220/21") when it has no finite decimal form.
+    """
+    switches = _parse_sets(sets)
+    if path.suffix.lower() == ".json":
+        _tabulate_rctab(path, method, seats, switches, output_format, output)
+        return
+    if output_format.startswith("rctab"):
+        raise click.UsageError(f"--format {output_format} needs an RCTab contest config (.json)")
+    result = _count_file(path, method, seats, switches, input_format)
+    _emit(result, output_format, output)
+
+
+def _count_file(
+    path: Path,
+    method: str | None,
+    seats: int | None,
+    switches: dict[str, str],
+    input_format: str | None,
+) -> Any:
+    from shortlist.cli.progress import read_with_progress
+    from shortlist.methods import registry
+
+    chosen = registry.get(method) if method else None  # an unknown name fails before reading
+    ballots = read_with_progress(path, input_format)
+    wanted = seats if seats is not None else ballots.seats
+    spec = chosen or registry.get("stv-wigm" if (wanted or 1) > 1 else "irv")
+    values: dict[str, Any] = dict(switches)
+    if "seats" not in values:
+        if seats is not None:
+            values["seats"] = seats
+        elif ballots.seats is not None and not spec.rules_type.single_winner:
+            values["seats"] = ballots.seats
+    fields = {f.name for f in spec.rules_type.switches()}
+    if ballots.tie_order and "tie_order" in fields and "tie_order" not in values:
+        values["tie_order"] = ballots.tie_order
+    rules = spec.rules(values)
+    if ballots.profile.total_weight == 0:
+        from shortlist.errors import CountError
+
+        raise CountError(f"{path}: the file holds no ballots")
+    return spec.count(ballots.profile, rules)
+
+
+def _tabulate_rctab(
+    path: Path,
+    method: str | None,
+    seats: int | None,
+    switches: dict[str, str],
+    output_format: str,
+    output: Path | None,
+) -> None:
+    if method or seats or switches:
+        raise click.UsageError(
+            "an RCTab contest config carries its own rules: "
+            "--method, --seats and --set do not apply"
+        )
+    from shortlist.formats import rctab
+
+    contest = rctab.load_contest(path)
+    result = rctab.count_contest(contest)
+    if output_format in ("rctab-json", "rctab-csv"):
+        with _open_out(output) as out:
+            rctab.write_report(contest, result, output_format, out)
+        return
+    _emit(result, output_format, output)
+
+
+def _emit(result: Any, output_format: str, output: Path | None) -> None:
+    if output_format == "json":
+        text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+        with _open_out(output) as out:
+            out.write(text)
+        return
+    from shortlist.cli.render import render_result
+
+    with _open_out(output) as out:
+        render_result(result, out)
+
+
+class _open_out:
+    """Standard output, or a file written atomically (nothing is left behind on failure)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.tmp: Path | None = None
+        self.handle: IO[str] | None = None
+
+    def __enter__(self) -> IO[str]:
+        if self.path is None:
+            return sys.stdout
+        self.tmp = self.path.with_name(f".{self.path.name}.partial")
+        self.handle = self.tmp.open("w", encoding="utf-8", newline="")
+        return self.handle
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self.handle is None or self.tmp is None or self.path is None:
+            return
+        self.handle.close()
+        if exc_type is None:
+            self.tmp.replace(self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)

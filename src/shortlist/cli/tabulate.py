@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import click
 
-from shortlist.errors import RulesError
+from shortlist.errors import CountError, RulesError
 
 FORMATS = ("table", "json", "rctab-json", "rctab-csv")
 
@@ -115,23 +115,23 @@ def _count_file(
     from shortlist.cli.progress import read_with_progress
     from shortlist.methods import registry
 
-    chosen = registry.get(method) if method else None  # an unknown name fails before reading
+    given: dict[str, Any] = dict(switches)
+    if seats is not None:
+        given.setdefault("seats", seats)
+    chosen = registry.get(method) if method else None
+    if chosen is not None:
+        chosen.rules(given)  # unknown method or bad switches fail before the file is read
     ballots = read_with_progress(path, input_format)
-    wanted = seats if seats is not None else ballots.seats
-    spec = chosen or registry.get("stv-wigm" if (wanted or 1) > 1 else "irv")
-    values: dict[str, Any] = dict(switches)
-    if "seats" not in values:
-        if seats is not None:
-            values["seats"] = seats
-        elif ballots.seats is not None and not spec.rules_type.single_winner:
-            values["seats"] = ballots.seats
+    wanted = given.get("seats", ballots.seats)
+    spec = chosen or registry.get("stv-wigm" if int(wanted or 1) > 1 else "irv")
+    values = dict(given)
+    if "seats" not in values and ballots.seats is not None and not spec.rules_type.single_winner:
+        values["seats"] = ballots.seats
     fields = {f.name for f in spec.rules_type.switches()}
     if ballots.tie_order and "tie_order" in fields and "tie_order" not in values:
         values["tie_order"] = ballots.tie_order
     rules = spec.rules(values)
     if ballots.profile.total_weight == 0:
-        from shortlist.errors import CountError
-
         raise CountError(f"{path}: the file holds no ballots")
     return spec.count(ballots.profile, rules)
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from shortlist.errors import RulesError
-from shortlist.methods.ballots import Profile
+from shortlist.errors import CountError, RulesError
+from shortlist.methods.ballots import SKIP, Profile
 from shortlist.methods.result import Result
 from shortlist.methods.rules import Rules
 
@@ -41,7 +41,18 @@ class Method(Generic[R]):
     def count(self, profile: Profile, rules: R | Mapping[str, Any] | None = None) -> Result:
         if rules is None or isinstance(rules, Mapping):
             rules = self.rules(rules)
+        if isinstance(profile, Profile):
+            check_countable(profile, rules.seats)
         return self.counter(profile, rules)
+
+
+def check_countable(profile: Profile, seats: int) -> None:
+    """Refuse an empty election and more seats than standing candidates (:class:`CountError`)."""
+    if profile.total_weight == 0 or bool((profile.ranks == SKIP).all()):
+        raise CountError("the election has no ballots (or only blank ones)")
+    standing = profile.n_candidates - len(profile.withdrawn)
+    if seats > standing:
+        raise CountError(f"seats out of range: {seats} seats but only {standing} candidates stand")
 
 
 _METHODS: dict[str, Method[Any]] = {}
@@ -93,8 +104,6 @@ def all_methods() -> list[Method[Any]]:
     return [_METHODS[n] for n in sorted(_METHODS)]
 
 
-def count(
-    profile: Profile, method: str, rules: Rules | Mapping[str, Any] | None = None
-) -> Result:
+def count(profile: Profile, method: str, rules: Rules | Mapping[str, Any] | None = None) -> Result:
     """Count ``profile`` by the method called ``method``."""
     return get(method).count(profile, rules)

@@ -14,9 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-import numpy as np
-
-from shortlist.errors import CountError
 from shortlist.methods.ballots import Profile
 from shortlist.methods.irv import IRVRules, elimination_count, irv_pass, start
 from shortlist.methods.numbers import ZERO
@@ -51,13 +48,6 @@ class BottomsUpRules(SequentialRules):
         return out
 
 
-def _enough_candidates(continuing: np.ndarray, seats: int) -> None:
-    if int(continuing.sum()) < seats:
-        raise CountError(
-            f"{seats} seats but only {int(continuing.sum())} candidates stand: seats out of range"
-        )
-
-
 @register(
     "bottoms-up",
     BottomsUpRules,
@@ -65,7 +55,6 @@ def _enough_candidates(continuing: np.ndarray, seats: int) -> None:
 )
 def count_bottoms_up(profile: Profile, rules: BottomsUpRules) -> Result:
     continuing = start(profile)
-    _enough_candidates(continuing, rules.seats)
     names = profile.candidates
     pct = rules.percentage_threshold
 
@@ -98,7 +87,6 @@ def count_bottoms_up(profile: Profile, rules: BottomsUpRules) -> Result:
 )
 def count_multi_pass_irv(profile: Profile, rules: SequentialRules) -> Result:
     continuing = start(profile)
-    _enough_candidates(continuing, rules.seats)
     names = profile.candidates
     ties = TieBreaker(rules.tie_policy(), names)
     winners: list[int] = []

@@ -12,6 +12,10 @@ from shortlist.errors import CountError, RulesError
 from shortlist.methods.ballots import SKIP, Profile
 from shortlist.methods.result import Result
 from shortlist.methods.rules import Rules
+from shortlist.methods.scored import ScoreProfile
+
+#: The ballots a method counts: ranked (:class:`Profile`) or scored (:class:`ScoreProfile`).
+Ballots = Profile | ScoreProfile
 
 R = TypeVar("R", bound=Rules)
 
@@ -23,6 +27,10 @@ METHOD_MODULES = (
     "shortlist.methods.scottish",
     "shortlist.methods.academy",
     "shortlist.methods.sequential",
+    "shortlist.methods.plurality",
+    "shortlist.methods.scores",
+    "shortlist.methods.positional",
+    "shortlist.methods.condorcet",
 )
 
 
@@ -33,12 +41,12 @@ class Method(Generic[R]):
     name: str
     summary: str
     rules_type: type[R]
-    counter: Callable[[Profile, R], Result]
+    counter: Callable[[Any, R], Result]
 
     def rules(self, values: Mapping[str, Any] | None = None, **more: Any) -> R:
         return self.rules_type.build(values, **more)
 
-    def count(self, profile: Profile, rules: R | Mapping[str, Any] | None = None) -> Result:
+    def count(self, profile: Ballots, rules: R | Mapping[str, Any] | None = None) -> Result:
         if rules is None or isinstance(rules, Mapping):
             rules = self.rules(rules)
         if isinstance(profile, Profile):
@@ -61,10 +69,10 @@ _loaded = False
 
 def register(
     name: str, rules: type[R], summary: str
-) -> Callable[[Callable[[Profile, R], Result]], Callable[[Profile, R], Result]]:
+) -> Callable[[Callable[[Any, R], Result]], Callable[[Any, R], Result]]:
     """Class the decorated function as the method ``name`` with rules of type ``rules``."""
 
-    def deco(fn: Callable[[Profile, R], Result]) -> Callable[[Profile, R], Result]:
+    def deco(fn: Callable[[Any, R], Result]) -> Callable[[Any, R], Result]:
         if name in _METHODS:
             raise ValueError(f"method {name!r} registered twice")
         _METHODS[name] = Method(name, summary, rules, fn)

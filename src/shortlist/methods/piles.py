@@ -36,6 +36,7 @@ class Piles:
         *,
         overvote: str = "exhaust",
         max_skips: int | None = None,
+        cursor: npt.NDArray[np.int32] | None = None,
     ) -> None:
         if overvote not in OVERVOTE_RULES:
             raise ValueError(f"overvote rule must be one of {OVERVOTE_RULES}")
@@ -46,7 +47,10 @@ class Piles:
         self.overvote = overvote
         self.max_skips = max_skips
         n = profile.n_rows
-        self.cursor = np.zeros(n, dtype=np.int32)
+        # ``cursor`` lets a part split off a count keep each row's place (its rank so far)
+        self.cursor = (
+            np.zeros(n, dtype=np.int32) if cursor is None else np.array(cursor, dtype=np.int32)
+        )
         self.top = np.full(n, EXHAUSTED, dtype=np.int32)
         # multi-mark cells resolve to a candidate, EXHAUSTED, or "pass" via a small table
         self._has_multi = bool(profile.multi)

@@ -15,7 +15,7 @@ from shortlist.errors import RulesError
 from shortlist.methods.result import Tiebreak
 
 #: The policies a rules document may name, in order of application where they chain.
-POLICIES = ("previous-rounds", "previous-rounds-forward", "order", "lot")
+POLICIES = ("first-preferences", "previous-rounds", "previous-rounds-forward", "order", "lot")
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,11 @@ class TieBreaker:
         lowest: bool,
     ) -> list[int]:
         pick: Callable[..., Fraction] = min if lowest else max
+        if rule == "first-preferences":
+            # the first round's tally (the original count); no history yet: still all tied
+            first = history[0] if history else {}
+            best = pick(first.get(c, Fraction(0)) for c in pool)
+            return [c for c in pool if first.get(c, Fraction(0)) == best]
         if rule in ("previous-rounds", "previous-rounds-forward"):
             rounds = list(history) if rule.endswith("forward") else list(reversed(history))
             for tally in rounds:

@@ -42,6 +42,8 @@ class Method(Generic[R]):
     summary: str
     rules_type: type[R]
     counter: Callable[[Any, R], Result]
+    ballots: str = "ranked"
+    """The ballots the method counts: ``ranked`` (a Profile) or ``scores`` (a ScoreProfile)."""
 
     def rules(self, values: Mapping[str, Any] | None = None, **more: Any) -> R:
         return self.rules_type.build(values, **more)
@@ -68,14 +70,14 @@ _loaded = False
 
 
 def register(
-    name: str, rules: type[R], summary: str
+    name: str, rules: type[R], summary: str, *, ballots: str = "ranked"
 ) -> Callable[[Callable[[Any, R], Result]], Callable[[Any, R], Result]]:
     """Class the decorated function as the method ``name`` with rules of type ``rules``."""
 
     def deco(fn: Callable[[Any, R], Result]) -> Callable[[Any, R], Result]:
         if name in _METHODS:
             raise ValueError(f"method {name!r} registered twice")
-        _METHODS[name] = Method(name, summary, rules, fn)
+        _METHODS[name] = Method(name, summary, rules, fn, ballots)
         return fn
 
     return deco

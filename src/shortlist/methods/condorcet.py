@@ -159,7 +159,9 @@ class MinimaxRules(PairwiseRules):
 @dataclass(frozen=True)
 class SchulzeRules(PairwiseRules):
     strength: str = switch(
-        "margins", "Strength of a defeat: its margin or its winning votes.", ("margins", "winning-votes")
+        "margins",
+        "Strength of a defeat: its margin or its winning votes.",
+        ("margins", "winning-votes"),
     )
 
 
@@ -238,7 +240,9 @@ def tier_score(codes: Sequence[int], layers: list[list[int]]) -> dict[int, Fract
 # -- condorcet -------------------------------------------------------------------------------
 
 
-@register("condorcet", CondorcetRules, "The Condorcet winner (beats every other one to one), or none.")
+@register(
+    "condorcet", CondorcetRules, "The Condorcet winner (beats every other one to one), or none."
+)
 def count_condorcet(profile: Profile, rules: CondorcetRules) -> Result:
     profile = as_ranked(profile, "condorcet")
     pw = pairwise_count(profile, rules.unranked)
@@ -368,9 +372,13 @@ def _all_lock_winners(
     groups: list[list[tuple[int, int]]], n: int, budget: int
 ) -> frozenset[int] | None:
     """Winners over every order of locking equal-margin pairs; None past ``budget`` states."""
-    memo: dict[tuple[int, frozenset[tuple[int, int]], frozenset[tuple[int, int]]], frozenset[int]] = {}
+    memo: dict[
+        tuple[int, frozenset[tuple[int, int]], frozenset[tuple[int, int]]], frozenset[int]
+    ] = {}
 
-    def walk(g: int, locked: frozenset[tuple[int, int]], rest: frozenset[tuple[int, int]]) -> frozenset[int]:
+    def walk(
+        g: int, locked: frozenset[tuple[int, int]], rest: frozenset[tuple[int, int]]
+    ) -> frozenset[int]:
         if len(memo) > budget:
             raise _TooMany
         if not rest:
@@ -456,7 +464,10 @@ def count_ranked_pairs(profile: Profile, rules: RankedPairsRules) -> Result:
     layers = tiers(_closure(beats))
     score = tier_score(pw.codes, layers)
     names = profile.candidates
-    more = {f"locked:{names[pw.codes[a]]}>{names[pw.codes[b]]}": Fraction(int(margin[a, b])) for a, b in locked}
+    more = {
+        f"locked:{names[pw.codes[a]]}>{names[pw.codes[b]]}": Fraction(int(margin[a, b]))
+        for a, b in locked
+    }
     tied: tuple[int, ...] | None = None
     note = "tally: minus the rank tier"
     if breaks and rules.seats == 1:
@@ -466,8 +477,15 @@ def count_ranked_pairs(profile: Profile, rules: RankedPairsRules) -> Result:
         else:
             tied = tuple(sorted(pw.codes[i] for i in every)) if len(every) > 1 else ()
     return _finish(
-        "ranked-pairs", profile, rules, pw, score, more_extra=more, note=note,
-        extra_breaks=breaks, tied_override=tied,
+        "ranked-pairs",
+        profile,
+        rules,
+        pw,
+        score,
+        more_extra=more,
+        note=note,
+        extra_breaks=breaks,
+        tied_override=tied,
     )
 
 

@@ -69,8 +69,9 @@ class ScoreProfile:
         if group is None:
             group = np.zeros(self.scores.shape[0], dtype=np.int8)
         object.__setattr__(self, "group", np.asarray(group, dtype=np.int8))
-        for a in (self.scores, self.weights, self.group):
-            a.setflags(write=False)
+        self.scores.setflags(write=False)
+        self.weights.setflags(write=False)
+        self.groups.setflags(write=False)
         self.check()
 
     @property
@@ -92,7 +93,8 @@ class ScoreProfile:
 
     def scored(self) -> npt.NDArray[np.bool_]:
         """Which cells hold a score."""
-        return self.scores != UNSCORED
+        out: npt.NDArray[np.bool_] = self.scores != UNSCORED
+        return out
 
     def check(self) -> None:
         """:class:`CountError` if a score is off the scale or a single-choice ballot has two."""
@@ -259,7 +261,7 @@ def choose_top(
         )
         return Chosen(tuple(above + sorted(tied)), tuple(sorted(tied)), (tb,))
     breaker = TieBreaker(rules.tie_policy(), names)
-    pool, picked, breaks = list(tied), [], []
+    pool, picked, breaks = list(tied), list[int](), list[Tiebreak]()
     past = [{c: sign * v for c, v in h.items()} for h in history]
     while len(picked) < open_seats:
         best, tb = breaker.pick_highest(pool, past, "elect")

@@ -1,0 +1,128 @@
+"""Weighted piles for the inclusive Gregory method: integer ballot counts, few distinct weights.
+
+Every distinct ballot row sits on one pile (see :class:`~shortlist.methods.piles.Piles`) and
+carries one *weight* (its current transfer value), stored as an index into a short list of
+distinct raw values. A pile's vote is a numpy integer sum of ballot counts per weight, times
+those few weights, so a count never loops over ballots in Python.
+
+A candidate can be taken out of the continuing candidates without moving the ballots on their
+pile (:meth:`WeightedPiles.hold`): the WIGM elects a candidate and transfers their surplus later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+from shortlist.methods.ballots import Profile
+from shortlist.methods.piles import EXHAUSTED, Piles
+from shortlist.methods.stv_arithmetic import Raw, Reckoner
+
+IntArray = npt.NDArray[np.int64]
+
+
+class WeightedPiles:
+    """Where each ballot row sits and at what weight."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        continuing: npt.NDArray[np.bool_],
+        reckoner: Reckoner,
+        *,
+        overvote: str = "exhaust",
+    ) -> None:
+        self.piles = Piles(profile, continuing, overvote=overvote)
+        self.reckoner = reckoner
+        self.n_candidates = profile.n_candidates
+        self.counts = profile.weights
+        #: rows that had no continuing choice at the start are not valid votes
+        self.valid = self.piles.top >= 0
+        self.values: list[Raw] = [reckoner.one]
+        self._value_index: dict[Raw, int] = {reckoner.one: 0}
+        self.value_of = np.zeros(profile.n_rows, dtype=np.int64)
+
+    # -- queries ------------------------------------------------------------------------------
+
+    @property
+    def top(self) -> npt.NDArray[np.int32]:
+        return self.piles.top
+
+    @property
+    def continuing(self) -> npt.NDArray[np.bool_]:
+        return self.piles.continuing
+
+    def valid_ballots(self) -> int:
+        return int(self.counts[self.valid].sum())
+
+    def pile_votes(self) -> dict[int, Raw]:
+        """The vote on every non-empty pile, by candidate."""
+        live = self.top >= 0
+        return self._sum_by(self.top[live].astype(np.int64), self.value_of[live], self.counts[live])
+
+    def exhausted_votes(self) -> Raw:
+        rows = (self.top == EXHAUSTED) & self.valid
+        sums = self._sum_by(
+            np.zeros(int(rows.sum()), dtype=np.int64), self.value_of[rows], self.counts[rows]
+        )
+        return sums.get(0, self.reckoner.zero)
+
+    def _sum_by(self, keys: IntArray, value_ids: IntArray, counts: IntArray) -> dict[int, Raw]:
+        """Sum of count * value by key: integer sums per (key, value), then a few products."""
+        if keys.size == 0:
+            return {}
+        n_values = len(self.values)
+        combined = keys * n_values + value_ids
+        uniq, inverse = np.unique(combined, return_inverse=True)
+        sums = np.zeros(uniq.shape[0], dtype=np.int64)
+        np.add.at(sums, inverse.reshape(-1), counts)
+        out: dict[int, Raw] = {}
+        zero = self.reckoner.zero
+        for code, total in zip(uniq.tolist(), sums.tolist(), strict=True):
+            key, vid = divmod(code, n_values)
+            out[key] = out.get(key, zero) + self.values[vid] * total
+        return out
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def hold(self, candidate: int) -> None:
+        """Stop ``candidate`` receiving transfers, leaving their ballots where they are."""
+        self.piles.continuing[candidate] = False
+
+    def reweigh(self, candidate: int, new_value: Callable[[Raw], Raw]) -> None:
+        """Give each ballot on ``candidate``'s pile the weight ``new_value(old weight)``."""
+        rows = self.piles.rows_on([candidate])
+        old_ids = self.value_of[rows]
+        mapping = {
+            vid: self._intern(new_value(self.values[vid])) for vid in np.unique(old_ids).tolist()
+        }
+        table = np.zeros(len(self.values), dtype=np.int64)
+        for old, new in mapping.items():
+            table[old] = new
+        self.value_of[rows] = table[old_ids]
+
+    def move_on(self, candidates: Iterable[int]) -> dict[int, tuple[dict[int, Raw], Raw]]:
+        """Take ``candidates`` out of the count; move their ballots to the next continuing choice.
+
+        Returns, for each of them, the value received by each candidate and the value exhausted.
+        """
+        cands = list(candidates)
+        rows, came_from = self.piles.remove(cands)
+        dest = self.top[rows].astype(np.int64) + 1  # 0: exhausted
+        out: dict[int, tuple[dict[int, Raw], Raw]] = {}
+        for c in cands:
+            mine = came_from == c
+            sums = self._sum_by(dest[mine], self.value_of[rows[mine]], self.counts[rows[mine]])
+            exhausted = sums.pop(0, self.reckoner.zero)
+            out[c] = ({k - 1: v for k, v in sums.items()}, exhausted)
+        return out
+
+    def _intern(self, value: Raw) -> int:
+        vid = self._value_index.get(value)
+        if vid is None:
+            vid = len(self.values)
+            self.values.append(value)
+            self._value_index[value] = vid
+        return vid

@@ -102,7 +102,12 @@ class ApprovalRules(TopRules):
     )
 
 
-@register("approval", ApprovalRules, "Approval voting: most approvals (proportional: seq. PAV).")
+@register(
+    "approval",
+    ApprovalRules,
+    "Approval voting: most approvals (proportional: seq. PAV).",
+    ballots="scores",
+)
 def count_approval(profile: ScoreProfile, rules: ApprovalRules) -> Result:
     profile = as_scores(profile, "approval")
     if profile.kind == "score" and profile.scale != (0, 1):
@@ -120,7 +125,7 @@ def _sums(profile: ScoreProfile) -> Tally:
     return {c: Fraction(int(totals[c])) for c in range(profile.n_candidates)}
 
 
-@register("score-sum", TopRules, "Score voting: the highest total score.")
+@register("score-sum", TopRules, "Score voting: the highest total score.", ballots="scores")
 def count_score_sum(profile: ScoreProfile, rules: TopRules) -> Result:
     profile = as_scores(profile, "score-sum")
     rnd, tied = _top_round(profile, rules, _sums(profile))
@@ -130,7 +135,12 @@ def count_score_sum(profile: ScoreProfile, rules: TopRules) -> Result:
 # -- re-weighted range voting ----------------------------------------------------------------
 
 
-@register("rrv", TopRules, "Re-weighted range voting: one seat a round, ballots re-weighted.")
+@register(
+    "rrv",
+    TopRules,
+    "Re-weighted range voting: one seat a round, ballots re-weighted.",
+    ballots="scores",
+)
 def count_rrv(profile: ScoreProfile, rules: TopRules) -> Result:
     profile = as_scores(profile, "rrv")
     return _result("rrv", profile, rules, reweighted_rounds(profile, rules, profile.scale[1]))
@@ -255,7 +265,12 @@ def _shortfall(elected: int, seats: int, out: list[int]) -> str:
     return note
 
 
-@register("score-average", ScoreAverageRules, "Score average: top K by average score (§3.3).")
+@register(
+    "score-average",
+    ScoreAverageRules,
+    "Score average: top K by average score (§3.3).",
+    ballots="scores",
+)
 def count_score_average(profile: ScoreProfile, rules: ScoreAverageRules) -> Result:
     profile = as_scores(profile, "score-average")
     check_seats(profile.n_candidates, rules.seats)
@@ -283,7 +298,10 @@ CONFIDENTIAL = "confidential: round 2 holds the committee's additions; never pub
 
 
 @register(
-    "committee-additions", CommitteeRules, "A general vote picks K1, a committee adds K2 (§3.3)."
+    "committee-additions",
+    CommitteeRules,
+    "A general vote picks K1, a committee adds K2 (§3.3).",
+    ballots="scores",
 )
 def count_committee_additions(profile: ScoreProfile, rules: CommitteeRules) -> Result:
     profile = as_scores(profile, "committee-additions")
@@ -323,7 +341,12 @@ class StarRules(TopRules):
     single_winner = True
 
 
-@register("star", StarRules, "STAR: score, then an automatic runoff between the top two.")
+@register(
+    "star",
+    StarRules,
+    "STAR: score, then an automatic runoff between the top two.",
+    ballots="scores",
+)
 def count_star(profile: ScoreProfile, rules: StarRules) -> Result:
     profile = as_scores(profile, "star")
     names = profile.candidates

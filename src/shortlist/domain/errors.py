@@ -55,3 +55,7 @@ class LifecycleError(ShortlistError):
     """A step taken out of order: the round is not in the state the step needs."""
 
     exit_code = 4
+
+
+class Conflict(InputError):
+    """The request clashes with what is stored (an edition loaded twice, a member twice)."""

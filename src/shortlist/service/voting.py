@@ -1,0 +1,128 @@
+"""A member's side of a round: viewing, attesting, the ballot paper, casting and revising.
+
+Secrecy: the member's ballot is stored under ``HMAC(round secret, member)``, apart from the
+record that the member voted. A revision lands on the same key and replaces the ballot; under
+concurrent casts by one member the database keeps exactly one. The receipt's tracker is a hash
+of the ballot and a random nonce: the member can later find it among the counted ballots, and
+nobody else can tell whose it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from shortlist.domain.errors import BallotRefused
+from shortlist.domain.lifecycle import RoundStatus
+from shortlist.domain.model import Revision
+from shortlist.domain.times import human
+from shortlist.domain.voting import BallotPaper, Marks, check_gate, check_marks
+from shortlist.service.clock import Clock
+from shortlist.service.refs import RoundRef
+from shortlist.service.rounds import find
+from shortlist.store.database import UnitOfWork
+from shortlist.store.records import RoundRecord
+
+
+@dataclass(frozen=True)
+class Receipt:
+    round: str
+    tracker: str
+    revision: bool
+    at: datetime
+
+
+def record_viewing(
+    uow: UnitOfWork, edition: str, category: str, member: str, entries: list[str], clock: Clock
+) -> None:
+    """Note that ``member`` watched ``entries`` of ``category`` (for viewing gates)."""
+    edition_id = uow.editions.id_of(edition)
+    uow.editions.member(edition_id, member)
+    ids = uow.editions.entry_ids(uow.editions.category_id(edition_id, category))
+    unknown = [k for k in entries if k not in ids]
+    if unknown:
+        raise BallotRefused(f"not entries of {category}: {', '.join(unknown)}")
+    uow.rounds.record_viewing([ids[k] for k in entries], member, clock.now())
+    uow.commit()
+
+
+def attest(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> None:
+    """The member attests having watched the round's entries (the ``attest`` gate)."""
+    record = find(uow, ref)
+    _admit(uow, record, member, clock.now(), gate=False)
+    uow.rounds.attest(record.id, member, clock.now())
+    uow.commit()
+
+
+def _admit(
+    uow: UnitOfWork, record: RoundRecord, member: str, now: datetime, gate: bool = True
+) -> frozenset[str]:
+    """Refuse unless the round is open now and ``member`` may vote in it; the recused entries."""
+    window = record.spec.window
+    if record.status is not RoundStatus.OPEN or not window.holds(now):
+        raise BallotRefused(
+            f"round {record.label} is not open for voting (window {human(window.opens)} to "
+            f"{human(window.closes)}; the round is {record.status.value})"
+        )
+    if not uow.rounds.in_electorate(record.id, member):
+        raise BallotRefused(f"member {member} is not in the electorate of round {record.label}")
+    if gate:
+        check_gate(
+            record.spec.gate,
+            record.slate or (),
+            uow.rounds.viewed(record.category_id, member),
+            uow.rounds.attested(record.id, member),
+        )
+    return uow.rounds.recused(record.category_id, member)
+
+
+def issue_ballot(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> BallotPaper:
+    """The ballot paper for ``member``, if the round is open and the member eligible and gated."""
+    record = find(uow, ref)
+    recused = _admit(uow, record, member, clock.now())
+    slate = tuple(uow.editions.entries(record.category_id, record.slate or ()))
+    return BallotPaper(
+        record.id, record.category, record.spec.key, slate, tuple(sorted(recused)),
+        record.spec.ballot, record.spec.gate.describe(), uow.rounds.voted(record.id, member),
+    )  # fmt: skip
+
+
+def cast(uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock) -> Receipt:
+    """Cast (or revise) ``member``'s ballot; refused with a reason, and then nothing changes."""
+    record = uow.rounds.get(find(uow, ref).id, lock="share")
+    now = clock.now()
+    recused = _admit(uow, record, member, now)
+    stored = check_marks(record.spec.ballot, frozenset(record.slate or ()), recused, marks)
+    _check_quota(uow, record, member)
+    secret = uow.rounds.secret(record.id)
+    if secret is None:  # pragma: no cover - an open round always has its secret
+        raise BallotRefused(f"round {record.label} is closing")
+    lock = record.spec.revision is Revision.LOCK_ON_SUBMIT
+    already = uow.rounds.voted(record.id, member)
+    if not uow.rounds.record_participation(record.id, member, now, lock=lock):
+        uow.rollback()
+        raise BallotRefused(f"your ballot in round {record.label} was locked when you submitted it")
+    box_id = hmac.new(secret, member.encode(), hashlib.sha256).hexdigest()
+    nonce = secrets.token_hex(16)
+    tracker = hashlib.sha256((nonce + json.dumps(stored, sort_keys=True)).encode()).hexdigest()
+    uow.ballots.put(record.id, box_id, stored, tracker)
+    uow.commit()
+    return Receipt(record.label, tracker, already, now)
+
+
+def _check_quota(uow: UnitOfWork, record: RoundRecord, member: str) -> None:
+    quota = uow.editions.quota(record.edition_id)
+    if quota is None:
+        return
+    voted = uow.rounds.categories_voted(record.edition_id, record.spec.key, member) - {
+        record.category
+    }
+    if len(voted) >= quota:
+        raise BallotRefused(
+            f"category quota reached: you voted in {len(voted)} categories in {record.spec.key} "
+            f"rounds, the most allowed is {quota}"
+        )

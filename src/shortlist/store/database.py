@@ -1,0 +1,130 @@
+"""Engines, migrations and the unit of work.
+
+``Database(url)`` opens SQLite (``sqlite:///path.db``; WAL journal, ``synchronous=FULL`` so a
+committed transaction survives a crash, a busy timeout, foreign keys on, and ``BEGIN IMMEDIATE``
+so concurrent writers queue instead of failing) or PostgreSQL (``postgresql+psycopg://...``).
+``migrate()`` brings the schema to the newest Alembic revision. A :class:`UnitOfWork` is one
+transaction with the repositories on it; a service commits it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+from shortlist.store.repositories import AuditLog, Ballots, Editions, Rounds
+
+MIGRATIONS = "shortlist.store:migrations"
+
+
+def _sqlite_connect(durable: bool) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return on_connect
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here; a bare path means a SQLite file."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    return url
+
+
+class Database:
+    """One database: its engine, its migrations and units of work on it.
+
+    ``durable=False`` (SQLite only) relaxes ``synchronous`` to NORMAL: still consistent after a
+    crash, but the last commits before a power cut may be lost. Only the demo uses it.
+    """
+
+    def __init__(self, url: str, *, durable: bool = True, echo: bool = False) -> None:
+        self.url = normalise_url(url)
+        self.engine: Engine = self._engine(durable, echo)
+
+    def _engine(self, durable: bool, echo: bool) -> Engine:
+        if self.url.startswith("sqlite"):
+            engine = create_engine(self.url, echo=echo, poolclass=NullPool)
+            event.listen(engine, "connect", _sqlite_connect(durable))
+            event.listen(engine, "begin", _sqlite_begin)
+            return engine
+        return create_engine(self.url, echo=echo, pool_pre_ping=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self, revision: str = "head") -> None:
+        """Run the migrations forward to ``revision`` (the newest by default)."""
+        config = Config()
+        config.set_main_option("script_location", MIGRATIONS)
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class UnitOfWork:
+    """A transaction and the repositories on it. Leaving it without ``commit()`` rolls back."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> UnitOfWork:
+        self.connection = self.engine.connect()
+        self._transaction = self.connection.begin()
+        self.editions = Editions(self.connection)
+        self.rounds = Rounds(self.connection)
+        self.ballots = Ballots(self.connection)
+        self.audit = AuditLog(self.connection)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self.connection.close()
+
+    def commit(self) -> None:
+        self._transaction.commit()
+        self._transaction = self.connection.begin()
+
+    def rollback(self) -> None:
+        self._transaction.rollback()
+        self._transaction = self.connection.begin()
+
+
+@contextmanager
+def unit_of_work(database: Database) -> Iterator[UnitOfWork]:
+    with database.unit_of_work() as uow:
+        yield uow

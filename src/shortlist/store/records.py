@@ -1,0 +1,49 @@
+"""What the store hands back about a round: its spec and its state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shortlist.domain.lifecycle import RoundStatus
+from shortlist.domain.model import RoundSpec
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    """A stored round: where it sits (edition, category, position in the chain) and its state."""
+
+    id: int
+    edition: str
+    edition_id: int
+    category: str
+    category_name: str
+    category_id: int
+    position: int
+    spec: RoundSpec
+    status: RoundStatus
+    slate: tuple[str, ...] | None
+    opened_at: datetime | None
+    closed_at: datetime | None
+    close_reason: str | None
+    counted_at: datetime | None
+    announced_at: datetime | None
+    result: dict[str, Any] | None
+    outcome: tuple[str, ...] | None
+
+    @property
+    def label(self) -> str:
+        """``academy-95/live-action-short/preliminary``."""
+        return f"{self.edition}/{self.category}/{self.spec.key}"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    reason: str
+    detail: dict[str, Any] | None

@@ -1,0 +1,577 @@
+"""Repositories over one connection: editions and rolls, rounds, the ballot box, the audit log.
+
+They read and write rows and hand back domain objects; they decide nothing (the services do).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from shortlist.domain.codec import round_from_dict, round_to_dict
+from shortlist.domain.errors import Conflict, NotFound
+from shortlist.domain.lifecycle import RoundStatus
+from shortlist.domain.model import Branch, Category, Credit, Edition, Entry, Member, MemberStatus
+from shortlist.store import tables as t
+from shortlist.store.records import AuditEntry, RoundRecord
+
+
+def _upsert(connection: Connection, table: Any) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+class Editions:
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def add(self, edition: Edition, at: datetime) -> int:
+        if self.find_id(edition.key) is not None:
+            raise Conflict(f"edition {edition.key!r} is already loaded")
+        edition_id = self.c.execute(
+            insert(t.editions).values(
+                key=edition.key, name=edition.name, body=edition.body,
+                timezone=edition.timezone, category_quota=edition.category_quota, loaded_at=at,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]  # fmt: skip
+        if edition.branches:
+            self.c.execute(
+                insert(t.branches),
+                [
+                    {"edition_id": edition_id, "code": b.code, "name": b.name}
+                    for b in edition.branches
+                ],
+            )
+        for position, category in enumerate(edition.categories):
+            self._add_category(edition_id, position, category)
+        return int(edition_id)
+
+    def _add_category(self, edition_id: int, position: int, category: Category) -> None:
+        category_id = self.c.execute(
+            insert(t.categories).values(
+                edition_id=edition_id, key=category.key, name=category.name, position=position
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        self.add_entries(category_id, category.entries)
+        self.c.execute(
+            insert(t.rounds),
+            [
+                {"category_id": category_id, "key": spec.key, "position": i,
+                 "spec": round_to_dict(spec), "status": RoundStatus.DRAFT.value}
+                for i, spec in enumerate(category.rounds)
+            ],
+        )  # fmt: skip
+
+    def add_entries(self, category_id: int, entries: Sequence[Entry], start: int = 0) -> None:
+        if not entries:
+            return
+        self.c.execute(
+            insert(t.entries),
+            [
+                {"category_id": category_id, "key": e.key, "title": e.title, "position": start + i}
+                for i, e in enumerate(entries)
+            ],
+        )
+        ids = dict(
+            self.c.execute(
+                select(t.entries.c.key, t.entries.c.id).where(
+                    t.entries.c.category_id == category_id
+                )
+            )
+            .tuples()
+            .all()
+        )
+        rows = [
+            {"entry_id": ids[e.key], "person": c.person, "role": c.role, "member": c.member}
+            for e in entries
+            for c in e.credits
+        ]
+        if rows:
+            self.c.execute(insert(t.credits), rows)
+
+    def find_id(self, key: str) -> int | None:
+        found = self.c.execute(select(t.editions.c.id).where(t.editions.c.key == key)).scalar()
+        return None if found is None else int(found)
+
+    def id_of(self, key: str) -> int:
+        found = self.find_id(key)
+        if found is None:
+            raise NotFound(f"no edition {key!r} (load it with `shortlist edition load`)")
+        return found
+
+    def keys(self) -> list[str]:
+        return list(self.c.execute(select(t.editions.c.key).order_by(t.editions.c.key)).scalars())
+
+    def get(self, key: str) -> Edition:
+        edition_id = self.id_of(key)
+        row = self.c.execute(select(t.editions).where(t.editions.c.id == edition_id)).one()
+        branches = tuple(
+            Branch(r.code, r.name)
+            for r in self.c.execute(
+                select(t.branches)
+                .where(t.branches.c.edition_id == edition_id)
+                .order_by(t.branches.c.code)
+            )
+        )
+        cats = self.c.execute(
+            select(t.categories)
+            .where(t.categories.c.edition_id == edition_id)
+            .order_by(t.categories.c.position)
+        ).all()
+        categories = tuple(
+            Category(c.key, c.name, tuple(self.entries(c.id)), tuple(self._specs(c.id)))
+            for c in cats
+        )
+        return Edition(
+            row.key, row.name, row.body, row.timezone, branches, categories, row.category_quota
+        )
+
+    def _specs(self, category_id: int) -> list[Any]:
+        rows = self.c.execute(
+            select(t.rounds.c.spec)
+            .where(t.rounds.c.category_id == category_id)
+            .order_by(t.rounds.c.position)
+        ).scalars()
+        return [round_from_dict(spec) for spec in rows]
+
+    def quota(self, edition_id: int) -> int | None:
+        found = self.c.execute(
+            select(t.editions.c.category_quota).where(t.editions.c.id == edition_id)
+        ).scalar()
+        return None if found is None else int(found)
+
+    def category_id(self, edition_id: int, key: str) -> int:
+        found = self.c.execute(
+            select(t.categories.c.id).where(
+                and_(t.categories.c.edition_id == edition_id, t.categories.c.key == key)
+            )
+        ).scalar()
+        if found is None:
+            raise NotFound(f"no category {key!r} in this edition")
+        return int(found)
+
+    def entries(self, category_id: int, keys: Iterable[str] | None = None) -> list[Entry]:
+        """The category's entries in ballot order (or those named in ``keys``, in that order)."""
+        rows = self.c.execute(
+            select(t.entries)
+            .where(t.entries.c.category_id == category_id)
+            .order_by(t.entries.c.position)
+        ).all()
+        credits: dict[int, list[Credit]] = defaultdict(list)
+        ids = [r.id for r in rows]
+        for c in self.c.execute(
+            select(t.credits).where(t.credits.c.entry_id.in_(ids)).order_by(t.credits.c.id)
+        ):
+            credits[c.entry_id].append(Credit(c.person, c.role, c.member))
+        found = {r.key: Entry(r.key, r.title, tuple(credits[r.id])) for r in rows}
+        if keys is None:
+            return list(found.values())
+        return [found[k] for k in keys if k in found]
+
+    def entry_ids(self, category_id: int) -> dict[str, int]:
+        return dict(
+            self.c.execute(
+                select(t.entries.c.key, t.entries.c.id).where(
+                    t.entries.c.category_id == category_id
+                )
+            )
+            .tuples()
+            .all()
+        )
+
+    # -- the roll ----------------------------------------------------------------------------
+
+    def put_members(self, edition_id: int, members: Sequence[Member]) -> tuple[int, int]:
+        """Add new members and replace existing ones; ``(added, updated)``."""
+        known = set(
+            self.c.execute(
+                select(t.members.c.number).where(t.members.c.edition_id == edition_id)
+            ).scalars()
+        )
+        numbers = [m.number for m in members]
+        updated = [n for n in numbers if n in known]
+        for chunk in _chunks(updated, 500):
+            self.c.execute(
+                delete(t.members).where(
+                    and_(t.members.c.edition_id == edition_id, t.members.c.number.in_(chunk))
+                )
+            )
+            self.c.execute(
+                delete(t.member_branches).where(
+                    and_(
+                        t.member_branches.c.edition_id == edition_id,
+                        t.member_branches.c.number.in_(chunk),
+                    )
+                )
+            )
+        if members:
+            self.c.execute(
+                insert(t.members),
+                [{"edition_id": edition_id, "number": m.number, "name": m.name,
+                  "status": m.status.value, "email": m.email} for m in members],
+            )  # fmt: skip
+        rows = [
+            {"edition_id": edition_id, "number": m.number, "branch": b}
+            for m in members
+            for b in sorted(m.branches)
+        ]
+        if rows:
+            self.c.execute(insert(t.member_branches), rows)
+        return len(members) - len(updated), len(updated)
+
+    def members(self, edition_id: int) -> list[Member]:
+        branches: dict[str, set[str]] = defaultdict(set)
+        for number, branch in self.c.execute(
+            select(t.member_branches.c.number, t.member_branches.c.branch).where(
+                t.member_branches.c.edition_id == edition_id
+            )
+        ).tuples():
+            branches[number].add(branch)
+        rows = self.c.execute(
+            select(t.members)
+            .where(t.members.c.edition_id == edition_id)
+            .order_by(t.members.c.number)
+        )
+        return [_member(r, branches[r.number]) for r in rows]
+
+    def member(self, edition_id: int, number: str) -> Member:
+        row = self.c.execute(
+            select(t.members).where(
+                and_(t.members.c.edition_id == edition_id, t.members.c.number == number)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no member {number!r} on this edition's roll")
+        codes = self.c.execute(
+            select(t.member_branches.c.branch).where(
+                and_(
+                    t.member_branches.c.edition_id == edition_id,
+                    t.member_branches.c.number == number,
+                )
+            )
+        ).scalars()
+        return _member(row, set(codes))
+
+
+def _member(row: Row[Any], branches: set[str]) -> Member:
+    return Member(row.number, row.name, MemberStatus(row.status), frozenset(branches), row.email)
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+_ROUND_COLUMNS = (
+    t.rounds,
+    t.categories.c.key.label("category_key"),
+    t.categories.c.name.label("category_name"),
+    t.categories.c.edition_id,
+    t.editions.c.key.label("edition_key"),
+)
+
+
+def _round_query() -> Any:
+    return select(*_ROUND_COLUMNS).join_from(t.rounds, t.categories).join(t.editions)
+
+
+def _record(row: Row[Any]) -> RoundRecord:
+    return RoundRecord(
+        id=row.id, edition=row.edition_key, edition_id=row.edition_id, category=row.category_key,
+        category_name=row.category_name, category_id=row.category_id, position=row.position,
+        spec=round_from_dict(row.spec), status=RoundStatus(row.status),
+        slate=None if row.slate is None else tuple(row.slate), opened_at=row.opened_at,
+        closed_at=row.closed_at, close_reason=row.close_reason, counted_at=row.counted_at,
+        announced_at=row.announced_at, result=row.result,
+        outcome=None if row.outcome is None else tuple(row.outcome),
+    )  # fmt: skip
+
+
+class Rounds:
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def find(self, edition: str, category: str, key: str) -> RoundRecord:
+        row = self.c.execute(
+            _round_query().where(
+                and_(
+                    t.editions.c.key == edition,
+                    t.categories.c.key == category,
+                    t.rounds.c.key == key,
+                )
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no round {edition}/{category}/{key}")
+        return _record(row)
+
+    def get(self, round_id: int, *, lock: str = "") -> RoundRecord:
+        """The round; ``lock="share"`` (a cast) or ``"update"`` (close, count) holds its row
+        until the transaction ends, so no ballot slips in while a round closes (SQLite's
+        ``BEGIN IMMEDIATE`` already serialises writers)."""
+        query = _round_query().where(t.rounds.c.id == round_id)
+        if lock and self.c.dialect.name == "postgresql":
+            query = query.with_for_update(of=t.rounds, read=lock == "share")
+        row = self.c.execute(query).first()
+        if row is None:
+            raise NotFound(f"no round with id {round_id}")
+        return _record(row)
+
+    def of_edition(self, edition: str) -> list[RoundRecord]:
+        rows = self.c.execute(
+            _round_query()
+            .where(t.editions.c.key == edition)
+            .order_by(t.categories.c.position, t.rounds.c.position)
+        )
+        return [_record(r) for r in rows]
+
+    def neighbour(self, record: RoundRecord, step: int) -> RoundRecord | None:
+        row = self.c.execute(
+            _round_query().where(
+                and_(
+                    t.rounds.c.category_id == record.category_id,
+                    t.rounds.c.position == record.position + step,
+                )
+            )
+        ).first()
+        return None if row is None else _record(row)
+
+    def update(self, round_id: int, **values: Any) -> None:
+        if "status" in values:
+            values["status"] = RoundStatus(values["status"]).value
+        self.c.execute(update(t.rounds).where(t.rounds.c.id == round_id).values(**values))
+
+    # -- secret, electorate, opt-ins, viewing ------------------------------------------------
+
+    def put_secret(self, round_id: int, secret: bytes) -> None:
+        self.c.execute(insert(t.round_secrets).values(round_id=round_id, secret=secret))
+
+    def secret(self, round_id: int) -> bytes | None:
+        return self.c.execute(
+            select(t.round_secrets.c.secret).where(t.round_secrets.c.round_id == round_id)
+        ).scalar()
+
+    def destroy_secret(self, round_id: int) -> None:
+        self.c.execute(delete(t.round_secrets).where(t.round_secrets.c.round_id == round_id))
+
+    def set_electorate(self, round_id: int, members: Sequence[str]) -> None:
+        if members:
+            self.c.execute(
+                insert(t.electorate), [{"round_id": round_id, "member": m} for m in members]
+            )
+
+    def in_electorate(self, round_id: int, member: str) -> bool:
+        return self._has(t.electorate, round_id, member)
+
+    def electorate_size(self, round_id: int) -> int:
+        return self._count(t.electorate, round_id)
+
+    def opt_in(self, round_id: int, member: str, at: datetime) -> None:
+        self.c.execute(
+            _upsert(self.c, t.opt_ins)
+            .values(round_id=round_id, member=member, at=at)
+            .on_conflict_do_nothing()
+        )
+
+    def opted_in(self, round_id: int) -> frozenset[str]:
+        return frozenset(
+            self.c.execute(
+                select(t.opt_ins.c.member).where(t.opt_ins.c.round_id == round_id)
+            ).scalars()
+        )
+
+    def record_viewing(self, entry_ids: Iterable[int], member: str, at: datetime) -> None:
+        rows = [{"entry_id": e, "member": member, "at": at} for e in entry_ids]
+        if rows:
+            self.c.execute(_upsert(self.c, t.viewings).on_conflict_do_nothing(), rows)
+
+    def viewed(self, category_id: int, member: str) -> frozenset[str]:
+        query = (
+            select(t.entries.c.key)
+            .join_from(t.viewings, t.entries)
+            .where(and_(t.entries.c.category_id == category_id, t.viewings.c.member == member))
+        )
+        return frozenset(self.c.execute(query).scalars())
+
+    def recused(self, category_id: int, member: str) -> frozenset[str]:
+        """Keys of the category's entries on which ``member`` is credited."""
+        query = (
+            select(t.entries.c.key)
+            .join_from(t.credits, t.entries)
+            .where(and_(t.entries.c.category_id == category_id, t.credits.c.member == member))
+        )
+        return frozenset(self.c.execute(query).scalars())
+
+    def attest(self, round_id: int, member: str, at: datetime) -> None:
+        self.c.execute(
+            _upsert(self.c, t.attestations)
+            .values(round_id=round_id, member=member, at=at)
+            .on_conflict_do_nothing()
+        )
+
+    def attested(self, round_id: int, member: str) -> bool:
+        return self._has(t.attestations, round_id, member)
+
+    # -- participation (that a member voted; never what) --------------------------------------
+
+    def record_participation(self, round_id: int, member: str, at: datetime, *, lock: bool) -> bool:
+        """Note that ``member`` cast a ballot; False when a locked ballot was already cast."""
+        stmt = _upsert(self.c, t.participation).values(
+            round_id=round_id, member=member, first_at=at, last_at=at, revisions=0
+        )
+        keys = [t.participation.c.round_id, t.participation.c.member]
+        if lock:
+            result = self.c.execute(stmt.on_conflict_do_nothing(index_elements=keys))
+            return bool(result.rowcount)
+        self.c.execute(
+            stmt.on_conflict_do_update(
+                index_elements=keys,
+                set_={"last_at": at, "revisions": t.participation.c.revisions + 1},
+            )
+        )
+        return True
+
+    def voted(self, round_id: int, member: str) -> bool:
+        return self._has(t.participation, round_id, member)
+
+    def turnout(self, round_id: int) -> int:
+        return self._count(t.participation, round_id)
+
+    def categories_voted(self, edition_id: int, round_key: str, member: str) -> frozenset[str]:
+        """Categories in which ``member`` voted in rounds called ``round_key`` (for quotas)."""
+        query = (
+            select(t.categories.c.key)
+            .join_from(t.participation, t.rounds)
+            .join(t.categories)
+            .where(
+                and_(
+                    t.categories.c.edition_id == edition_id,
+                    t.rounds.c.key == round_key,
+                    t.participation.c.member == member,
+                )
+            )
+        )
+        return frozenset(self.c.execute(query).scalars())
+
+    def _has(self, table: Any, round_id: int, member: str) -> bool:
+        query = select(table.c.member).where(
+            and_(table.c.round_id == round_id, table.c.member == member)
+        )
+        return self.c.execute(query).first() is not None
+
+    def _count(self, table: Any, round_id: int) -> int:
+        return int(
+            self.c.execute(
+                select(func.count()).select_from(table).where(table.c.round_id == round_id)
+            ).scalar_one()
+        )
+
+
+class Ballots:
+    """The ballot box of each round: marks keyed by ``box_id``, with no member and no time."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def put(self, round_id: int, box_id: str, marks: Any, tracker: str) -> None:
+        """Store a ballot; one already under ``box_id`` is replaced (a revision)."""
+        stmt = _upsert(self.c, t.ballots).values(
+            round_id=round_id, box_id=box_id, marks=marks, tracker=tracker
+        )
+        self.c.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[t.ballots.c.round_id, t.ballots.c.box_id],
+                set_={"marks": marks, "tracker": tracker},
+            )
+        )
+
+    def get(self, round_id: int, box_id: str) -> tuple[Any, str] | None:
+        row = self.c.execute(
+            select(t.ballots.c.marks, t.ballots.c.tracker).where(
+                and_(t.ballots.c.round_id == round_id, t.ballots.c.box_id == box_id)
+            )
+        ).first()
+        return None if row is None else (row.marks, row.tracker)
+
+    def marks(self, round_id: int) -> list[Any]:
+        """Every ballot's marks, in box order."""
+        query = (
+            select(t.ballots.c.marks)
+            .where(t.ballots.c.round_id == round_id)
+            .order_by(t.ballots.c.box_id)
+        )
+        return list(self.c.execute(query).scalars())
+
+    def trackers(self, round_id: int) -> list[str]:
+        query = (
+            select(t.ballots.c.tracker)
+            .where(t.ballots.c.round_id == round_id)
+            .order_by(t.ballots.c.tracker)
+        )
+        return list(self.c.execute(query).scalars())
+
+    def count(self, round_id: int) -> int:
+        return int(
+            self.c.execute(
+                select(func.count()).select_from(t.ballots).where(t.ballots.c.round_id == round_id)
+            ).scalar_one()
+        )
+
+    def rebox(self, round_id: int) -> int:
+        """Give every ballot a fresh random ``box_id`` and rewrite the box in that order."""
+        rows = self.c.execute(
+            select(t.ballots.c.marks, t.ballots.c.tracker).where(t.ballots.c.round_id == round_id)
+        ).all()
+        self.c.execute(delete(t.ballots).where(t.ballots.c.round_id == round_id))
+        fresh = sorted(
+            (
+                {
+                    "round_id": round_id,
+                    "box_id": secrets.token_hex(16),
+                    "marks": r.marks,
+                    "tracker": r.tracker,
+                }
+                for r in rows
+            ),
+            key=lambda b: b["box_id"],
+        )
+        if fresh:
+            self.c.execute(insert(t.ballots), fresh)
+        return len(fresh)
+
+
+class AuditLog:
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def write(
+        self,
+        at: datetime,
+        actor: str,
+        action: str,
+        target: str,
+        reason: str = "",
+        detail: Any = None,
+    ) -> None:
+        self.c.execute(
+            insert(t.audit).values(
+                at=at, actor=actor, action=action, target=target, reason=reason, detail=detail
+            )
+        )
+
+    def entries(self, target_prefix: str = "", limit: int | None = None) -> list[AuditEntry]:
+        query = select(t.audit).order_by(t.audit.c.id)
+        if target_prefix:
+            query = query.where(t.audit.c.target.startswith(target_prefix))
+        if limit is not None:
+            query = query.limit(limit)
+        return [
+            AuditEntry(r.id, r.at, r.actor, r.action, r.target, r.reason, r.detail)
+            for r in self.c.execute(query)
+        ]

@@ -74,7 +74,8 @@ def read_dump(path: Path) -> list[Row]:
         cells = line.split("\t")
         if len(cells) <= 3:
             continue
-        row = Row(cells[0], cells[1], cells[2], dict(zip(total_names, cells[3:first_cand], strict=True)))
+        totals = dict(zip(total_names, cells[3:first_cand], strict=True))
+        row = Row(cells[0], cells[1], cells[2], totals)
         for k in range(first_cand, len(cells), per_cand):
             name, state = cells[k], cells[k + 1]
             row.states[name] = state
@@ -131,6 +132,10 @@ def compare(result: Result, moments: list[Row], places: int, meek: bool) -> list
         shown_elected = elected | set(rnd.elected) if (meek or final) else elected
         shown_defeated = defeated | set(rnd.eliminated) if final else defeated
         defeating = set(rnd.eliminated) if (meek and not final) else set()
+        if meek and rnd.number == len(result.rounds) - 1:
+            # Droop defeats the remaining hopefuls within its last round; shortlist closes with
+            # a round of its own
+            defeating |= set(result.rounds[-1].eliminated)
         problems += _states(where, row, shown_elected, shown_defeated, defeating)
         if rnd.threshold is not None and shown(rnd.threshold, places) != row.quota:
             problems.append(f"{where}: quota {shown(rnd.threshold, places)} != {row.quota}")

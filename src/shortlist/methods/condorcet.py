@@ -438,7 +438,7 @@ def _tie_order(
         chosen=tuple(names[c] for c in order),
         rule=rule,
         seed=rules.seed if rule == "lot" else None,
-        detail="pairs of equal margin are locked in this order of their winners, then losers",
+        detail="pairs of equal margin are locked by this order of their winners, then losers",
     )
     return order, tb
 
@@ -453,7 +453,7 @@ def count_ranked_pairs(profile: Profile, rules: RankedPairsRules) -> Result:
     if any(len(g) > 1 for g in groups):
         order, tb = _tie_order(profile, rules, pw.codes)
         rank = {pw.codes.index(c): k for k, c in enumerate(order)}
-        groups = [sorted(g, key=lambda p: (rank[p[0]], -rank[p[1]])) for g in groups]
+        groups = [sorted(g, key=lambda p: (rank[p[0]], rank[p[1]])) for g in groups]
         breaks = (tb,)
     locked: frozenset[tuple[int, int]] = frozenset()
     for pair in (p for g in groups for p in g):

@@ -273,7 +273,8 @@ def _bucklin_round(
 class CoombsRules(TopRules):
     last_place_ties: str = switch(
         "tie-policy",
-        "Candidates tied for the most last places: eliminate one, chosen by the tie policy, or "
+        "Candidates tied for the most last places: eliminate one by the tie policy (most last "
+        "places in earlier rounds; the 'order' policy eliminates the last listed), or "
         "eliminate them all at once.",
         ("tie-policy", "eliminate-all"),
     )
@@ -318,7 +319,7 @@ def count_coombs(profile: Profile, rules: CoombsRules) -> Result:
         breaks: tuple[Tiebreak, ...] = ()
         if len(out) > 1 and rules.last_place_ties == "tie-policy":
             past = [{c: -v for c, v in h.items()} for h in history]
-            loser, tb = ties.pick_highest(out, past, "eliminate")
+            loser, tb = ties.pick_lowest(out, past, "eliminate")
             out, breaks = [loser], (tb,)
         if len(out) == len(live):
             chosen = choose_top(

@@ -25,6 +25,7 @@ METHOD_MODULES = (
     "shortlist.methods.stv",
     "shortlist.methods.meek",
     "shortlist.methods.scottish",
+    "shortlist.methods.ers97",
     "shortlist.methods.academy",
     "shortlist.methods.sequential",
     "shortlist.methods.plurality",

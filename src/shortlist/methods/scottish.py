@@ -59,7 +59,7 @@ class Papers(Piles):
 
     def __init__(self, profile: Profile, places: int) -> None:
         super().__init__(profile, start(profile), overvote="exhaust", max_skips=0)
-        self.scale = 10**places
+        self.scale: int = 10**places
         self.arithmetic = Arithmetic(places)
         self.value = np.full(profile.n_rows, self.scale, dtype=np.int64)
         self.batch = np.zeros(profile.n_rows, dtype=np.int64)
@@ -133,8 +133,13 @@ class Sheet:
         return self.seats - len(self.elected)
 
     def tally(self) -> dict[int, Fraction]:
-        """Votes of every elected and continuing candidate, in candidate order."""
-        shown = sorted(self.elected + self.hopeful)
+        """Votes of every elected and continuing candidate, in candidate order.
+
+        An excluded candidate whose papers were not all moved (the seats were filled first) is
+        shown with what it still holds.
+        """
+        held = [c for c in self.excluded if self.votes[c]]
+        shown = sorted(self.elected + self.hopeful + held)
         return {c: self.papers.fraction(self.votes[c]) for c in shown}
 
     def lost(self) -> tuple[Fraction, Fraction]:
@@ -164,15 +169,20 @@ class Sheet:
             pool.remove(pick)
         return out
 
-    def transfer(self, source: int, kind: str, got: npt.NDArray[np.int64], amount: int) -> Transfer:
-        """Credit what ``source`` passed on, and record it; ``amount`` is the value sent."""
+    def credit(self, got: npt.NDArray[np.int64]) -> dict[str, Fraction]:
+        """Add what a transfer gave each candidate (``got[c + 1]``) and exhausted (``got[0]``)."""
         to = {}
         for c in np.flatnonzero(got[1:]).tolist():
             self.votes[c] += int(got[c + 1])
             to[self.names[c]] = self.papers.fraction(int(got[c + 1]))
+        self.exhausted += int(got[0])
+        return to
+
+    def transfer(self, source: int, kind: str, got: npt.NDArray[np.int64], amount: int) -> Transfer:
+        """Credit what ``source`` passed on, and record it; ``amount`` is the value sent."""
+        to = self.credit(got)
         exhausted = int(got[0])
         residual = amount - int(got.sum())
-        self.exhausted += exhausted
         self.residual += residual
         return Transfer(
             source=self.names[source],
@@ -184,6 +194,7 @@ class Sheet:
 
     def round(
         self,
+        number: int,
         tally: dict[int, Fraction],
         lost: tuple[Fraction, Fraction],
         quota: int,
@@ -191,7 +202,7 @@ class Sheet:
     ) -> Round:
         """A stage: its ``tally`` and running ``lost`` totals, and what it did."""
         return Round(
-            number=len(self.history) + 1,
+            number=number,
             tally={self.names[c]: v for c, v in tally.items()},
             threshold=self.papers.fraction(quota),
             exhausted=lost[0],
@@ -220,7 +231,7 @@ def count_scottish(profile: Profile, rules: ScottishRules) -> Result:
             last = sheet.by_votes(list(sheet.hopeful), tally) if sheet.seats_left > 0 else []
             sheet.elect(last, quota)
             elected = tuple(sheet.names[c] for c in newly + last)
-            rounds.append(sheet.round(tally, lost, quota, elected=elected))
+            rounds.append(sheet.round(len(rounds) + 1, tally, lost, quota, elected=elected))
             break
         breaks: list[Tiebreak] = []
         eliminated: tuple[str, ...] = ()
@@ -232,6 +243,7 @@ def count_scottish(profile: Profile, rules: ScottishRules) -> Result:
             transfer = _transfer_exclusion(sheet, source)
         rounds.append(
             sheet.round(
+                len(rounds) + 1,
                 tally,
                 lost,
                 quota,

@@ -33,7 +33,6 @@ from shortlist.methods.stv_arithmetic import Raw
 from shortlist.methods.stv_keep import KeepBallots, Split, meek_split, warren_split
 from shortlist.methods.stv_losers import sure_losers
 from shortlist.methods.stv_rules import STVRules, check_profile, lowest
-from shortlist.methods.tiebreak import TieBreaker
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ class _KeepCount:
         if self.ballots.valid == 0:
             raise CountError("there are no valid ballots to count")
         self.omega = r.power_of_ten(rules.omega_places())
-        self.breaker = TieBreaker(rules.tie_policy(), self.names)
+        _, self.defeat_breaker = rules.tie_breakers(self.names)
         gone = profile.withdrawn
         self.hopeful = [c for c in range(len(self.names)) if c not in gone]
         self.elected: list[int] = []
@@ -161,7 +160,7 @@ class _KeepCount:
             else:
                 surplus = self._surplus(votes)
                 loser, breaks = lowest(
-                    self.hopeful, votes, self.reckoner, self.breaker, self.history, surplus
+                    self.hopeful, votes, self.reckoner, self.defeat_breaker, self.history, surplus
                 )
                 losers = [loser]
             self._defeat(losers)

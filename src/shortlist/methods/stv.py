@@ -40,7 +40,6 @@ from shortlist.methods.stv_arithmetic import Raw
 from shortlist.methods.stv_losers import sure_losers
 from shortlist.methods.stv_piles import WeightedPiles
 from shortlist.methods.stv_rules import STVRules, check_profile, highest, lowest
-from shortlist.methods.tiebreak import TieBreaker
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ class _WIGMCount:
         if self.valid == 0:
             raise CountError("there are no valid ballots to count")
         self.quota, self.must_exceed = self._quota()
-        self.breaker = TieBreaker(rules.tie_policy(), self.names)
+        self.breaker, self.defeat_breaker = rules.tie_breakers(self.names)
         self.hopeful: list[int] = np.flatnonzero(self.piles.continuing).tolist()
         self.pending: list[int] = []
         self.elected: list[int] = []
@@ -196,7 +195,7 @@ class _WIGMCount:
         low = min(votes[c] for c in self.hopeful)
         if self.rules.defeat_batch == "zero" and r.eq(low, r.zero):
             return [c for c in self.hopeful if r.eq(votes[c], r.zero)], ()
-        loser, breaks = lowest(self.hopeful, votes, r, self.breaker, self.history)
+        loser, breaks = lowest(self.hopeful, votes, r, self.defeat_breaker, self.history)
         return [loser], breaks
 
     def _defeat(self, losers: list[int]) -> None:

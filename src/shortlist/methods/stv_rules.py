@@ -11,7 +11,7 @@ from shortlist.methods.ballots import Profile
 from shortlist.methods.result import Tiebreak
 from shortlist.methods.rules import Rules, switch
 from shortlist.methods.stv_arithmetic import Raw, Reckoner
-from shortlist.methods.tiebreak import TieBreaker
+from shortlist.methods.tiebreak import TieBreaker, TiePolicy
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,14 @@ class STVRules(Rules):
         "are equal).",
     )
 
+    tie_order_style: str = switch(
+        "favoured-first",
+        "How tie_order decides: favoured-first (the first listed is kept in a defeat and its "
+        "surplus goes first) or droop (the first listed is picked in every tie: defeated "
+        "first, its surplus first, as Droop reads a BLT [tie] line).",
+        ("favoured-first", "droop"),
+    )
+
     def problems(self) -> list[str]:
         out = super().problems()
         try:
@@ -35,6 +43,15 @@ class STVRules(Rules):
 
     def reckoner(self) -> Reckoner:
         return Reckoner.parse(self.arithmetic)
+
+    def tie_breakers(self, names: Sequence[str]) -> tuple[TieBreaker, TieBreaker]:
+        """Tie breakers for choosing a surplus (or a winner), and for choosing a defeat."""
+        policy = self.tie_policy()
+        first = TieBreaker(policy, names)
+        if self.tie_order_style != "droop":
+            return first, first
+        reverse = TiePolicy(policy.chain, tuple(reversed(policy.order)), policy.seed)
+        return first, TieBreaker(reverse, names)
 
 
 def check_profile(profile: Profile, seats: int) -> None:

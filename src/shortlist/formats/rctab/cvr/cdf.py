@@ -1,0 +1,223 @@
+"""NIST SP 1500-103 common data format (CDF) cast-vote records, JSON and XML.
+
+As RCTab reads them: the contest is the one whose ``Name`` is the source's ``contestId``; each
+CVR's current snapshot holds its ``CVRContest`` for that contest; each selection names a
+``ContestSelection`` of the contest, whose first candidate gives the name (a write-in
+selection, or a position with a ``CVRWriteIn``, is an undeclared write-in). The rank is the
+selection's ``Rank`` or, per ``SelectionPosition``, its ``Rank``; positions with
+``HasIndication`` or ``IsAllocable`` ``no`` are skipped. The precinct is the ``Name`` of the
+ballot style's ``GpUnit``; the batch is ``BatchSequenceId``; the record id is
+``<file>(<n>)``.
+
+JSON is streamed with :class:`~.jsonstream.JsonStream`, XML with ``iterparse``; both read
+the file twice when the CVRs come before the election they refer to, never holding more than
+one CVR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from shortlist.errors import BallotFileError
+from shortlist.formats.rctab.cvr import cdf_xml
+from shortlist.formats.rctab.cvr.jsonstream import open_stream
+from shortlist.formats.rctab.cvr.rankings import Rankings
+from shortlist.formats.rctab.cvr.records import (
+    OVERVOTE,
+    UNDECLARED_WRITE_INS,
+    CastVoteRecord,
+    CvrSource,
+)
+
+NO = "no"
+TRUE = "true"
+
+
+def read(source: CvrSource, max_rankings: int | None) -> Iterator[CastVoteRecord]:
+    """Stream the CVRs of one CDF file (``.json`` or ``.xml``) for the source's contest."""
+    del max_rankings  # a ranking beyond it is the tabulation's error, as in RCTab
+    if source.path.suffix.lower() == ".xml":
+        return cdf_xml.read(source)
+    if source.path.suffix.lower() != ".json":
+        raise BallotFileError(
+            "a CDF file must end in .json or .xml", path=source.shown_path, field="filePath"
+        )
+    return _read_json(source)
+
+
+@dataclass(frozen=True)
+class Election:
+    """What the CVRs refer to: the contest's id, its selections' names, the precincts."""
+
+    contest_id: str
+    selection_names: dict[str, str]
+    precincts: dict[str, str]
+
+
+def _read_json(source: CvrSource) -> Iterator[CastVoteRecord]:
+    where = source.shown_path
+    election = _json_election(source)
+    handle, stream = open_stream(source.path, where)
+    name = source.path.name
+    with handle:
+        try:
+            for key in stream.members():
+                if key != "CVR":
+                    stream.value()
+                    continue
+                n = 0
+                for cvr in stream.items():
+                    record = _json_record(
+                        cvr, election, where, stream.start_line, f"{name}({n + 1})"
+                    )
+                    if record is not None:
+                        n += 1
+                        yield record
+        except UnicodeDecodeError as err:
+            raise BallotFileError(f"not UTF-8 text ({err.reason})", path=where) from None
+
+
+def _json_election(source: CvrSource) -> Election:
+    """First pass: everything but the CVRs (which are skipped one by one)."""
+    where = source.shown_path
+    handle, stream = open_stream(source.path, where)
+    head: dict[str, Any] = {}
+    with handle:
+        try:
+            for key in stream.members():
+                if key == "CVR":
+                    for _ in stream.items():
+                        pass
+                else:
+                    head[key] = stream.value()
+        except UnicodeDecodeError as err:
+            raise BallotFileError(f"not UTF-8 text ({err.reason})", path=where) from None
+    return _election_of(head, source)
+
+
+def _election_of(head: dict[str, Any], source: CvrSource) -> Election:
+    where = source.shown_path
+    candidates: dict[str, str] = {}
+    contest: dict[str, Any] | None = None
+    for election in _list(head, "Election", where):
+        for candidate in election.get("Candidate") or ():
+            _put_unique(candidates, candidate.get("@id"), candidate.get("Name"), "Candidate", where)
+        for item in election.get("Contest") or ():
+            if item.get("Name") == source.contest_id:
+                contest = item
+                break
+    if contest is None:
+        raise BallotFileError(
+            f"contest {source.contest_id!r} from the config is not in the file",
+            path=where,
+            field="contestId",
+        )
+    names: dict[str, str] = {}
+    for selection in contest.get("ContestSelection") or ():
+        ident = selection.get("@id")
+        _put_unique(
+            names, ident, _selection_name(selection, candidates, source), "selection", where
+        )
+    precincts: dict[str, str] = {}
+    for unit in head.get("GpUnit") or ():
+        _put_unique(precincts, unit.get("@id"), unit.get("Name"), "GpUnit", where)
+    return Election(str(contest.get("@id")), names, precincts)
+
+
+def _list(head: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+    found = head.get(key)
+    if not isinstance(found, list):
+        raise BallotFileError(f"the report has no {key} list", path=where, field=key)
+    return found
+
+
+def _put_unique(table: dict[str, str], key: Any, value: Any, kind: str, where: str) -> None:
+    if key in table:
+        raise BallotFileError(f"{kind} {key!r} appears more than once", path=where, field="@id")
+    table[str(key)] = str(value)
+
+
+def _selection_name(
+    selection: dict[str, Any], candidates: dict[str, str], source: CvrSource
+) -> str:
+    ident = selection.get("@id")
+    if selection.get("IsWriteIn") == TRUE:
+        return UNDECLARED_WRITE_INS
+    ids = selection.get("CandidateIds") or ()
+    if not ids:
+        raise BallotFileError(
+            f"contest selection {ident!r} has no CandidateIds",
+            path=source.shown_path,
+            field="CandidateIds",
+        )
+    name = candidates.get(ids[0])
+    if name is None:
+        raise BallotFileError(
+            f"candidate {ids[0]!r} of contest selection {ident!r} is not in the candidate list",
+            path=source.shown_path,
+            field="CandidateIds",
+        )
+    return OVERVOTE if name == source.overvote_label else name
+
+
+def _json_record(
+    cvr: dict[str, Any], election: Election, where: str, line: int, record_id: str
+) -> CastVoteRecord | None:
+    contest = _json_contest(cvr, election.contest_id, where, line)
+    if contest is None:
+        return None
+    rankings = Rankings(where, line)
+    for selection in contest.get("CVRContestSelection") or ():
+        ident = selection.get("ContestSelectionId")
+        name = election.selection_names.get(ident)
+        if name is None:
+            raise BallotFileError(
+                f"contest selection {ident!r} is not in the contest",
+                path=where,
+                line=line,
+                field="ContestSelectionId",
+            )
+        if "Rank" in selection:
+            rankings.add(selection["Rank"], name)
+            continue
+        for position in selection.get("SelectionPosition") or ():
+            if "CVRWriteIn" in position:
+                name = UNDECLARED_WRITE_INS
+            if position.get("HasIndication") == NO or position.get("IsAllocable") == NO:
+                continue
+            rankings.add(position.get("Rank"), name)
+    unit = cvr.get("BallotStyleUnitId")
+    return CastVoteRecord(
+        where=where,
+        line=line,
+        record_id=record_id,
+        vendor_id=_text(cvr.get("BallotPrePrintedId")),
+        contest_id=None,
+        tabulator_id=None,
+        batch=_text(cvr.get("BatchSequenceId")),
+        precinct=election.precincts.get(unit) if unit is not None else None,
+        precinct_portion=None,
+        ranks=rankings.ranks(),
+    )
+
+
+def _json_contest(
+    cvr: dict[str, Any], contest_id: str, where: str, line: int
+) -> dict[str, Any] | None:
+    current = cvr.get("CurrentSnapshotId")
+    snapshot = next((s for s in cvr.get("CVRSnapshot") or () if s.get("@id") == current), None)
+    if snapshot is None or "CVRContest" not in snapshot:
+        raise BallotFileError(
+            f"the current snapshot {current!r} of a CVR is missing or has no CVRContest",
+            path=where,
+            line=line,
+            field="CurrentSnapshotId",
+        )
+    contests = snapshot["CVRContest"]
+    return next((c for c in contests if c.get("ContestId") == contest_id), None)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

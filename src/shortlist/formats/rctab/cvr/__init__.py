@@ -58,11 +58,11 @@ def read_sources(
     """Read every source in order and group its records into one profile.
 
     ``max_rankings`` is the config's ``maxRankingsAllowed`` (``None`` for ``"max"``): ES&S
-    sheets read only that many rank columns, as RCTab does. A record ranking beyond it in
-    another format is left for the tabulation's validation (the profile keeps it).
+    sheets and Clear Ballot files read only that many ranks, as RCTab does; a record of another
+    format ranking beyond it is an error naming the record, as in RCTab.
     """
     book = Codebook.for_contest(candidates, sources)
-    grouper = Grouper(book)
+    grouper = Grouper(book, max_rankings)
     for source in sources:
         grouper.add_all(iter_records(source, max_rankings=max_rankings))
     return grouper.finish()

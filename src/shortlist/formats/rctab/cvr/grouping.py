@@ -98,8 +98,9 @@ BallotKey = tuple[tuple[Marks, ...], str | None, str | None]
 class Grouper:
     """Counts distinct ballots as records arrive; keeps where each was first seen."""
 
-    def __init__(self, book: Codebook) -> None:
+    def __init__(self, book: Codebook, max_rankings: int | None = None) -> None:
         self.book = book
+        self.max_rankings = max_rankings
         self.counts: dict[BallotKey, int] = {}
         self.first_seen: dict[BallotKey, CastVoteRecord] = {}
         self.record_count = 0
@@ -116,9 +117,21 @@ class Grouper:
             try:
                 counts[key] += 1
             except KeyError:
+                self._check(record)
                 counts[key] = 1
                 first_seen[key] = record
         self.record_count += n
+
+    def _check(self, record: CastVoteRecord) -> None:
+        """A record ranking beyond ``maxRankingsAllowed`` is an error, as in RCTab."""
+        top = self.max_rankings
+        if top is not None and len(record.ranks) > top:
+            raise BallotFileError(
+                f"a ranking at rank {len(record.ranks)}, but maxRankingsAllowed is {top}",
+                path=record.where,
+                line=record.line,
+                field=_field(record, len(record.ranks)),
+            )
 
     def finish(self) -> CastVoteRecords:
         """The grouped profile, with precinct and batch per row (first-seen order)."""
@@ -156,12 +169,15 @@ def _index(names: dict[str, int], name: str | None) -> int:
     return names.setdefault(name, len(names))
 
 
-def _unknown(err: UnknownName, record: CastVoteRecord) -> BallotFileError:
+def _field(record: CastVoteRecord, rank: int) -> str:
     if record.first_column is not None:
-        column = record.first_column + err.rank - 1
-        where = f"column {column_letter(column)} (rank {err.rank})"
-    else:
-        where = f"rank {err.rank}"
+        column = record.first_column + rank - 1
+        return f"column {column_letter(column)} (rank {rank})"
+    return f"rank {rank}"
+
+
+def _unknown(err: UnknownName, record: CastVoteRecord) -> BallotFileError:
+    where = _field(record, err.rank)
     if err.name.startswith("the overvote label"):
         reason = f"{err.name} at one rank"
     else:

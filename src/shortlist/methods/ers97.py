@@ -47,7 +47,7 @@ from shortlist.methods.numbers import ZERO
 from shortlist.methods.registry import register
 from shortlist.methods.result import Result, Round, Tiebreak, Transfer
 from shortlist.methods.rules import Rules, switch
-from shortlist.methods.scottish import Sheet
+from shortlist.methods.scottish import Sheet, places_problems
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,9 @@ class ERS97Rules(Rules):
     bulk_exclusion: bool = switch(
         True, "Exclude every candidate who cannot catch up at once (5.2.5)."
     )
+
+    def problems(self) -> list[str]:
+        return super().problems() + places_problems(self.places)
 
 
 class ERS97Count:
@@ -201,6 +204,8 @@ class ERS97Count:
         line = sheet.votes[order[k - 1]]
         out = [c for c in order if sheet.votes[c] < line]
         tied = [c for c in order if sheet.votes[c] == line]
+        if len(out) + len(tied) <= k:  # every one of them goes: no tie to break
+            return out + tied
         while len(out) < k:
             if len(tied) == 1:
                 out.append(tied.pop())

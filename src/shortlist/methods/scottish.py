@@ -108,6 +108,16 @@ class ScottishRules(Rules):
 
     places: int = switch(5, "Decimal places of transfer values, remainders ignored (the Order: 5).")
 
+    def problems(self) -> list[str]:
+        return super().problems() + places_problems(self.places)
+
+
+def places_problems(places: int) -> list[str]:
+    """The check of a ``places`` switch."""
+    if 0 <= places <= 12:
+        return []
+    return [f"switch places: must be 0 to 12 decimal places, not {places}"]
+
 
 class Sheet:
     """The count sheet shared by the Scottish and ERS97 counts: votes, states, stages, ties."""

@@ -66,6 +66,18 @@ def test_a_withdrawn_candidate_is_passed_over():
     assert dict(result.rounds[0].tally) == {"A": 2, "B": 2}
 
 
+def test_a_gap_or_an_equal_ranking_ends_a_paper():
+    # 2 seats, quota floor(9 / 3) + 1 = 4. C (1) is excluded first: its paper "C, -, A" has no
+    # second preference, so it is non-transferable, though it names A third. Then D (2) is
+    # excluded: "D, A=B" marks two continuing candidates at once: non-transferable too.
+    rows = [["A"]] * 3 + [["B"]] * 3 + [["C", None, "A"], ["D", ("A", "B")], ["D", ("A", "B")]]
+    profile = Profile.from_rankings(rows, candidates=["A", "B", "C", "D"])
+    result = registry.count(profile, "stv-scottish", {"seats": 2})
+    assert [r.eliminated for r in result.rounds[:2]] == [("C",), ("D",)]
+    assert [r.exhausted for r in result.rounds] == [0, 1, 3]
+    assert dict(result.rounds[-1].tally) == {"A": 3, "B": 3}
+
+
 def test_bad_switches_are_reported_by_name():
     with pytest.raises(RulesError, match="places"):
         registry.get("stv-scottish").rules({"places": -1})

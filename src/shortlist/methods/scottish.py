@@ -21,6 +21,10 @@ The rule in the Order's own order of operations:
 * **Last vacancies** (52): when the continuing candidates are as many as the vacancies, they are
   elected and nothing more is transferred.
 
+A paper's preferences must run on without a gap: a skipped rank, or a rank marked for several
+continuing candidates, leaves it with no next available preference (it is non-transferable).
+Candidates withdrawn before the count are passed over.
+
 Each :class:`Round` is one official stage. Its ``tally`` is the stage's vote figures and its
 ``elected`` the candidates who reach the quota there; its ``transfers`` are the surplus transfer or
 the exclusion that the *next* stage carries out (the first stage is the first preferences; the

@@ -237,17 +237,23 @@ def group_rows(ranks: RankArray, weights: WeightArray) -> tuple[RankArray, Weigh
     for j in range(width):
         keys *= base
         keys += ranks[:, j] - low
-    if bool((weights == 1).all()):
-        uniq_keys, counts = np.unique(keys, return_counts=True)
-        summed = counts.astype(np.int64)
-    else:
-        uniq_keys, inverse = np.unique(keys, return_inverse=True)
-        summed = _sum_by_group(inverse, weights, len(uniq_keys))
+    uniq_keys, summed = group_keys(keys, weights)
     rows = np.empty((len(uniq_keys), width), dtype=np.int32)
     for j in range(width - 1, -1, -1):
         uniq_keys, digit = np.divmod(uniq_keys, base)
         rows[:, j] = digit + low
     return rows, summed
+
+
+def group_keys(
+    keys: npt.NDArray[np.int64], weights: WeightArray
+) -> tuple[npt.NDArray[np.int64], WeightArray]:
+    """The distinct keys, sorted, and the exact sum of the weights of each."""
+    if bool((weights == 1).all()):
+        uniq_keys, counts = np.unique(keys, return_counts=True)
+        return uniq_keys, counts.astype(np.int64)
+    uniq_keys, inverse = np.unique(keys, return_inverse=True)
+    return uniq_keys, _sum_by_group(inverse.reshape(-1), weights, len(uniq_keys))
 
 
 def _sum_by_group(groups: npt.NDArray[np.intp], weights: WeightArray, size: int) -> WeightArray:

@@ -117,12 +117,12 @@ class Grouper:
             try:
                 counts[key] += 1
             except KeyError:
-                self._check(record)
+                self.check(record)
                 counts[key] = 1
                 first_seen[key] = record
         self.record_count += n
 
-    def _check(self, record: CastVoteRecord) -> None:
+    def check(self, record: CastVoteRecord) -> None:
         """A record ranking beyond ``maxRankingsAllowed`` is an error, as in RCTab."""
         top = self.max_rankings
         if top is not None and len(record.ranks) > top:

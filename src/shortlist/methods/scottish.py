@@ -43,7 +43,7 @@ import numpy.typing as npt
 from shortlist.methods.ballots import Profile
 from shortlist.methods.irv import start
 from shortlist.methods.numbers import Arithmetic
-from shortlist.methods.piles import EXHAUSTED, Piles
+from shortlist.methods.piles import Piles
 from shortlist.methods.registry import register
 from shortlist.methods.result import Result, Round, Tiebreak, Transfer
 from shortlist.methods.rules import Rules, switch
@@ -117,10 +117,10 @@ class ScottishRules(Rules):
 
 
 def places_problems(places: int) -> list[str]:
-    """The check of a ``places`` switch."""
-    if 0 <= places <= 12:
+    """The check of a ``places`` switch (at most 9, so that values stay within 64-bit sums)."""
+    if 0 <= places <= 9:
         return []
-    return [f"switch places: must be 0 to 12 decimal places, not {places}"]
+    return [f"switch places: must be 0 to 9 decimal places, not {places}"]
 
 
 class Sheet:
@@ -339,4 +339,4 @@ def _transfer_exclusion(sheet: Sheet, source: int) -> Transfer:
     return sheet.transfer(source, "elimination", got, amount)
 
 
-__all__ = ["EXHAUSTED", "Papers", "ScottishRules", "Sheet", "count_scottish"]
+__all__ = ["Papers", "ScottishRules", "Sheet", "count_scottish"]

@@ -15,10 +15,10 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from _blt_scottish import read_blt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shortlist.formats import read_ballots
 from shortlist.methods import registry
 from shortlist.methods.ballots import Profile
 from shortlist.methods.result import Result
@@ -156,7 +156,7 @@ def test_the_model_election_first_stage_and_first_surplus_as_the_booklet_prints_
     # the last two (Glazier 24 - Monk 23 = 1), so it is transferred, not deferred. 123 of his
     # 134 papers are transferable, worth 123 > 26.42, so each moves at 26.42 / 123 -> 0.21;
     # 123 x 0.21 = 25.83 moves on and 26.42 - 25.83 = 0.59 is the non-transferable difference.
-    blt = read_blt(ERS97)
+    blt = read_ballots(ERS97)
     result = registry.count(blt.profile, "stv-ers97", {"seats": blt.seats})
     first = result.rounds[0]
     assert first.threshold == F("107.58")

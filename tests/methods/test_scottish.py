@@ -16,8 +16,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from _blt_scottish import read_blt
 
+from shortlist.formats import read_ballots
 from shortlist.methods import registry
 from shortlist.methods.result import Result
 
@@ -27,7 +27,7 @@ DROOP = CASES / "droop" / "test"
 
 
 def count(blt_path: Path, **switches: object) -> Result:
-    blt = read_blt(blt_path)
+    blt = read_ballots(blt_path)
     return registry.count(blt.profile, "stv-scottish", {"seats": blt.seats, **switches})
 
 
@@ -48,7 +48,7 @@ OFFICIAL = {
 def test_each_stages_file_is_matched_to_the_ward_with_its_candidates():
     for stages, blt in OFFICIAL.items():
         sheet = json.loads((SCOTTISH / stages).read_text())
-        assert set(sheet["stages"][0]["votes"]) == set(read_blt(blt).profile.candidates), stages
+        assert set(sheet["stages"][0]["votes"]) == set(read_ballots(blt).profile.candidates), stages
 
 
 @pytest.mark.parametrize("stages", sorted(OFFICIAL))
@@ -153,7 +153,7 @@ def blt_for(dump: Path) -> Path:
 
 @pytest.mark.parametrize("dump", DUMPS + MORE_DUMPS, ids=lambda p: p.name.split("-scotland")[0])
 def test_every_droop_round_is_reproduced(dump):
-    blt = read_blt(blt_for(dump))
+    blt = read_ballots(blt_for(dump))
     # Where votes were equal at every stage Droop's "lot" takes the first candidate in the file's
     # [tie] order (else the ballot order) for exclusion; the 'order' policy excludes the last
     # listed, so the list is reversed. Without this switch the lot is a seeded draw.

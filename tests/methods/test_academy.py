@@ -185,7 +185,7 @@ def test_bad_switches_are_reported_together() -> None:
         method.rules({"surplus_factor": "0.9", "max_rankings": "0"})
     assert len(err.value.errors) == 2
     with pytest.raises(RulesError, match="min_nominees"):
-        registry.get("academy-best-picture-5pct").rules({"min_nominees": "11"})
+        registry.get("academy-best-picture-5pct").rules({"min_nominees": "0"})
 
 
 # -- §3.2 the 5 % rule ------------------------------------------------------------------------
@@ -311,3 +311,26 @@ def test_majority_base(base: str, thresholds: list[str]) -> None:
     result = _final([(4, ["P"]), (3, ["Q"]), (2, ["R"])], majority_base=base)
     assert [r.threshold for r in result.rounds] == [Fraction(t) for t in thresholds]
     assert result.winners == ("P",)
+
+
+# -- ballots that do not count, switches that document themselves ----------------------------
+
+
+def test_ballots_without_a_valid_first_choice_are_not_counted() -> None:
+    rows: list[list[Any]] = [["A", "B"], ["B"], ["C"], [], [["A", "B"], "C"]]
+    p = Profile.from_rankings(rows, weights=[10, 6, 5, 3, 2], candidates=list("ABCD"))
+    result = registry.count(p, "academy-nominations", {"seats": 2})
+    first = result.rounds[0]
+    # N = 21 valid ballots (3 blank, 2 overvoted at the first rank): q = floor(21/3) + 1 = 8
+    assert first.threshold == 8
+    assert sum(first.tally.values()) == 21 and first.exhausted == 0
+    assert result.notes == ("5 ballots had no valid first choice and were not counted",)
+
+
+def test_every_switch_has_a_doc() -> None:
+    names = ("academy-nominations", "academy-best-picture-5pct", "academy-best-picture-irv")
+    for name in names:
+        method = registry.get(name)
+        for f in method.rules_type.switches():
+            assert f.metadata.get("doc"), f"{name}: switch {f.name} is undocumented"
+        assert method.count(_firsts({"A": 3, "B": 2, "C": 1} | {f"Z{i}": 1 for i in range(8)}))

@@ -118,7 +118,9 @@ class FivePercentRules(PreferentialRules):
     """Switches of Best Picture nominations 2011–2020, the "5 % rule" (§3.2)."""
 
     seats: int = switch(10, "Most nominees; the quota is floor(N / (seats + 1)) + 1.")
-    min_nominees: int = switch(5, "Fewest nominees: eliminate from the bottom until this many.")
+    min_nominees: int = switch(
+        5, "Fewest nominees (never more than seats): eliminate from the bottom until this many."
+    )
     surplus_factor: Fraction = switch(
         Fraction(11, 10),
         "A nominee's surplus moves on only if its pile is at least floor(factor × quota).",
@@ -137,10 +139,15 @@ class FivePercentRules(PreferentialRules):
         Fraction(1, 20), "Entries holding at least this share of N are nominated (5 %)."
     )
 
+    @property
+    def fewest(self) -> int:
+        """The fewest nominees: ``min_nominees``, but never more than ``seats``."""
+        return min(self.min_nominees, self.seats)
+
     def problems(self) -> list[str]:
         out = super().problems()
-        if not 1 <= self.min_nominees <= self.seats:
-            out.append("switch min_nominees: must be between 1 and seats")
+        if self.min_nominees < 1:
+            out.append("switch min_nominees: must be at least 1")
         for name in ("elimination_share", "nomination_share"):
             if not 0 <= getattr(self, name) <= 1:
                 out.append(f"switch {name}: must be between 0 and 1")
@@ -478,7 +485,7 @@ def count_five_percent(profile: Profile, rules: FivePercentRules) -> Result:
         _quota_round(sheet, q, extra)
         _one_percent_round(sheet, rules, extra)
         _five_percent_round(sheet, rules, extra)
-    while len(sheet.nominees) < rules.min_nominees and sheet.parcels.live():
+    while len(sheet.nominees) < rules.fewest and sheet.parcels.live():
         _bottom_round(sheet, rules, extra)
     return sheet.result("academy-best-picture-5pct", rules)
 
@@ -516,7 +523,7 @@ def _five_percent_round(sheet: _Sheet, rules: FivePercentRules, extra: dict[str,
         dropped.append(loser)
         breaks.extend(tb)
     note = f"at least {extra['five_percent']}: nominated"
-    if len(sheet.nominees) + len(live) <= rules.min_nominees:
+    if len(sheet.nominees) + len(live) <= rules.fewest:
         reached, note = at.by_tally(live), "no more entries than the fewest nominees: all nominated"
     sheet.parcels.nominate(reached, extra["five_percent"], set())
     if dropped:
@@ -537,15 +544,15 @@ def _bottom_round(sheet: _Sheet, rules: FivePercentRules, extra: dict[str, Fract
     """Fewer than ``min_nominees``: eliminate the last with transfers until that many remain."""
     at = sheet.begin()
     live = sheet.parcels.live()
-    if len(sheet.nominees) + len(live) <= rules.min_nominees:
+    if len(sheet.nominees) + len(live) <= rules.fewest:
         elected = at.by_tally(live)
         sheet.parcels.nominate(elected, ZERO, set())
-        note = f"{rules.min_nominees} entries remain: all nominated"
+        note = f"{rules.fewest} entries remain: all nominated"
         sheet.record(at, None, extra, elected=elected, note=note)
         return
     loser, breaks = sheet.lowest(at, live)
     transfers = sheet.parcels.eliminate([loser])
-    note = f"fewer than {rules.min_nominees} nominees: the last is eliminated"
+    note = f"fewer than {rules.fewest} nominees: the last is eliminated"
     sheet.record(
         at, None, extra, eliminated=[loser], transfers=transfers, tiebreaks=breaks, note=note
     )

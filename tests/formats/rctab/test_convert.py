@@ -1,0 +1,138 @@
+"""``shortlist convert`` against RCTab's conversion cases: CDF JSON and CVR CSV, exactly."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from _rctab_cvr_cases import RCTAB, case_inputs
+from click.testing import CliRunner
+
+from shortlist.cli.convert import convert as convert_command
+from shortlist.errors import BallotFileError
+from shortlist.formats.blt import parse_blt
+from shortlist.formats.rctab.convert import Conversion, convert, csv_field, jackson
+from shortlist.formats.rctab.cvr import CvrSource, read_sources
+
+CASES = ["conversions_from_ess", "conversions_from_dominion", "conversions_from_cdf"]
+
+#: What may differ from RCTab's files: the time written and the program that wrote it.
+STAMPS = re.compile(r'"(GeneratedDate|Application|Manufacturer)" : "[^"]*"')
+
+
+def config(case: str) -> Path:
+    return RCTAB / case / f"{case}_config.json"
+
+
+def converted(case: str, to: str) -> str:
+    out = io.StringIO()
+    convert(Conversion.from_config(config(case)), to, out, generated="2025-01-21T04:25:22-05:00")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_rctab_cvr_csv_is_rctab_s_byte_for_byte(case: str) -> None:
+    expected = (RCTAB / case / f"{case}_expected.csv").read_text(encoding="utf-8")
+    assert converted(case, "csv") == expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_cdf_json_is_rctab_s_but_for_date_and_device(case: str) -> None:
+    expected = (RCTAB / case / f"{case}_expected_cdf_cvr.json").read_text(encoding="utf-8")
+    ours = converted(case, "cdf")
+    assert STAMPS.sub("", ours) == STAMPS.sub("", expected)
+    device = json.loads(ours)["ReportingDevice"][0]
+    assert device["Application"] == "shortlist"
+
+
+def test_cdf_json_reads_back_as_the_same_ballots(tmp_path: Path) -> None:
+    case = "conversions_from_ess"
+    sources, candidates, max_rankings = case_inputs(case)
+    original = read_sources(sources, candidates, max_rankings=max_rankings)
+    path = tmp_path / "cvr.json"
+    path.write_text(converted(case, "cdf"), encoding="utf-8")
+    name = json.loads(config(case).read_text())["outputSettings"]["contestName"]
+    source = CvrSource("cdf", path, contest_id=name, overvote_label="overvote")
+    again = read_sources([source], candidates, max_rankings=max_rankings)
+    assert again.record_count == original.record_count == 10
+    assert sorted(again.profile.rankings()) == sorted(original.profile.rankings())
+
+
+def test_jackson_layout() -> None:
+    assert jackson({"b": [], "a": {}}) == '{\n  "a" : { },\n  "b" : [ ]\n}'
+    assert jackson([{"x": 1}, {"x": 2}], 1) == '[ {\n    "x" : 1\n  }, {\n    "x" : 2\n  } ]'
+
+
+def test_csv_quoting_follows_commons_csv() -> None:
+    assert [csv_field(v) for v in ("a b", "", None, " lead", "trail ", "#x", "a,b", 'q"')] == [
+        "a b", "", "", '" lead"', '"trail "', '"#x"', '"a,b"', '"q"""',
+    ]  # fmt: skip
+
+
+def test_blt_holds_the_grouped_ballots() -> None:
+    out = io.StringIO()
+    count = convert(Conversion.from_config(config("conversions_from_dominion")), "blt", out)
+    ballots = parse_blt(out.getvalue(), "converted.blt")
+    assert count == 1000 == ballots.profile.total_weight
+    assert ballots.profile.candidates[0] == "Joseph R. Biden"
+
+
+def test_blt_refuses_the_overvote_label(tmp_path: Path) -> None:
+    sheet = tmp_path / "cvr.csv"
+    sheet.write_text("Id,Choice 1,Choice 2\n1,A,B\n2,overvote,A\n")
+    source = CvrSource(
+        "ess", sheet, first_vote_column=2, first_vote_row=2, overvote_label="overvote"
+    )
+    with pytest.raises(BallotFileError, match="BLT cannot hold an overvote"):
+        convert(Conversion((source,)), "blt", io.StringIO())
+
+
+# -- the command ----------------------------------------------------------------------------
+
+
+def test_command_writes_cdf_from_a_config(tmp_path: Path) -> None:
+    out = tmp_path / "cvr.json"
+    result = CliRunner().invoke(
+        convert_command, [str(config("conversions_from_cdf")), "--to", "cdf", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    expected = RCTAB / "conversions_from_cdf" / "conversions_from_cdf_expected_cdf_cvr.json"
+    assert STAMPS.sub("", out.read_text()) == STAMPS.sub("", expected.read_text())
+
+
+def test_command_converts_a_sheet_without_a_config(tmp_path: Path) -> None:
+    sheet = RCTAB / "_shared" / "simple_ess_cvr.xlsx"
+    result = CliRunner().invoke(
+        convert_command,
+        [str(sheet), "--to", "csv", "--first-vote-column", "2", "--overvote-label", "overvote",
+         "--skipped-rank-label", "undervote", "--max-rankings", "3"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    expected = (RCTAB / "conversions_from_ess" / "conversions_from_ess_expected.csv").read_text()
+    # the same rows, but the path as given here
+    ours = [line.split(",", 1)[1] for line in result.output.splitlines()[1:]]
+    theirs = [line.split(",", 1)[1] for line in expected.splitlines()[1:]]
+    assert ours == theirs
+
+
+def test_command_bad_input_writes_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "cvr.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(
+        convert_command, [str(broken), "--to", "csv", "--first-vote-column", "2", "-o", str(out)]
+    )
+    assert result.exit_code != 0
+    assert isinstance(result.exception, BallotFileError)
+    assert str(broken) in str(result.exception)
+    assert not out.exists() and not list(tmp_path.glob(".*partial"))
+
+
+def test_command_needs_a_provider_it_cannot_guess(tmp_path: Path) -> None:
+    sheet = tmp_path / "votes.csv"
+    sheet.write_text("Id,A\n1,1\n")
+    result = CliRunner().invoke(convert_command, [str(sheet), "--to", "csv"])
+    assert result.exit_code == 2 and "--provider" in result.output

@@ -1,14 +1,13 @@
 """Databases for the store and service tests: SQLite and a real PostgreSQL server.
 
-``database`` is parametrised over both stores; each test gets a fresh, migrated database (a copy
-of a migrated template, so migrations run once per session per store). The PostgreSQL server is
-started by the suite itself (see ``tests/postgres_server.py``); if it cannot start, the tests
-that need it fail, never skip.
+``database`` is parametrised over both stores; each test gets an empty, migrated database
+(SQLite: a copy of a migrated template; PostgreSQL: one migrated database per session, emptied
+before each test). The PostgreSQL server is started by the suite itself (see
+``tests/postgres_server.py``); if it cannot start, the tests that need it fail, never skip.
 """
 
 from __future__ import annotations
 
-import itertools
 import shutil
 import sys
 from collections.abc import Iterator
@@ -19,12 +18,11 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from postgres_server import Server  # noqa: E402
-
-from shortlist.store.database import Database  # noqa: E402
+from postgres_server import Server
+from shortlist.store.database import Database
+from shortlist.store.tables import metadata
 
 TEMPLATE = "shortlist_template"
-_names = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -35,15 +33,35 @@ def postgres() -> Iterator[Server]:
     except RuntimeError as exc:
         server.stop()
         pytest.fail(f"could not start the test PostgreSQL server: {exc}", pytrace=False)
-    engine = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with engine.connect() as c:
-        c.execute(text(f"CREATE DATABASE {TEMPLATE}"))
-    engine.dispose()
+    create_database(server, TEMPLATE)
     template = Database(server.url(TEMPLATE))
     template.migrate()
     template.dispose()
     yield server
     server.stop()
+
+
+def create_database(server: Server, name: str, template: str = "template0") -> str:
+    """Create database ``name`` on ``server``; its URL."""
+    engine = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as c:
+        c.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+    engine.dispose()
+    return server.url(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres: Server) -> str:
+    """One migrated database for the session; each test empties it (faster than a copy)."""
+    return create_database(postgres, "shortlist_tests", TEMPLATE)
+
+
+def empty_tables(url: str) -> None:
+    engine = create_engine(url)
+    names = ", ".join(table.name for table in metadata.sorted_tables)
+    with engine.begin() as c:
+        c.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -55,15 +73,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def fresh_postgres(server: Server) -> str:
-    name = f"t{next(_names)}"
-    engine = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with engine.connect() as c:
-        c.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
-    engine.dispose()
-    return server.url(name)
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a fresh migrated database on each store."""
@@ -71,7 +80,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         path = tmp_path / "shortlist.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
-    return fresh_postgres(request.getfixturevalue("postgres"))
+    url: str = request.getfixturevalue("postgres_url")
+    empty_tables(url)
+    return url
 
 
 @pytest.fixture

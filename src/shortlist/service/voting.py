@@ -18,7 +18,7 @@ from datetime import datetime
 
 from shortlist.domain.errors import BallotRefused
 from shortlist.domain.lifecycle import RoundStatus
-from shortlist.domain.model import Revision
+from shortlist.domain.model import GateKind, Revision
 from shortlist.domain.times import human
 from shortlist.domain.voting import BallotPaper, Marks, check_gate, check_marks
 from shortlist.service.clock import Clock
@@ -71,13 +71,17 @@ def _admit(
     if not uow.rounds.in_electorate(record.id, member):
         raise BallotRefused(f"member {member} is not in the electorate of round {record.label}")
     if gate:
-        check_gate(
-            record.spec.gate,
-            record.slate or (),
-            uow.rounds.viewed(record.category_id, member),
-            uow.rounds.attested(record.id, member),
-        )
+        _check_gate(uow, record, member)
     return uow.rounds.recused(record.category_id, member)
+
+
+def _check_gate(uow: UnitOfWork, record: RoundRecord, member: str) -> None:
+    kind = record.spec.gate.kind
+    viewed = frozenset[str]()
+    if kind in (GateKind.MIN_VIEWED, GateKind.VIEWED_ALL):
+        viewed = uow.rounds.viewed(record.category_id, member)
+    attested = kind is GateKind.ATTEST and uow.rounds.attested(record.id, member)
+    check_gate(record.spec.gate, record.slate or (), viewed, attested)
 
 
 def issue_ballot(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> BallotPaper:
@@ -93,7 +97,7 @@ def issue_ballot(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> B
 
 def cast(uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock) -> Receipt:
     """Cast (or revise) ``member``'s ballot; refused with a reason, and then nothing changes."""
-    record = uow.rounds.get(find(uow, ref).id, lock="share")
+    record = uow.rounds.find(ref.edition, ref.category, ref.round, lock="share")
     now = clock.now()
     recused = _admit(uow, record, member, now)
     stored = check_marks(record.spec.ballot, frozenset(record.slate or ()), recused, marks)
@@ -102,8 +106,8 @@ def cast(uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock
     if secret is None:  # pragma: no cover - an open round always has its secret
         raise BallotRefused(f"round {record.label} is closing")
     lock = record.spec.revision is Revision.LOCK_ON_SUBMIT
-    already = uow.rounds.voted(record.id, member)
-    if not uow.rounds.record_participation(record.id, member, now, lock=lock):
+    before = uow.rounds.record_participation(record.id, member, now, lock=lock)
+    if before is None:
         uow.rollback()
         raise BallotRefused(f"your ballot in round {record.label} was locked when you submitted it")
     box_id = hmac.new(secret, member.encode(), hashlib.sha256).hexdigest()
@@ -111,11 +115,11 @@ def cast(uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock
     tracker = hashlib.sha256((nonce + json.dumps(stored, sort_keys=True)).encode()).hexdigest()
     uow.ballots.put(record.id, box_id, stored, tracker)
     uow.commit()
-    return Receipt(record.label, tracker, already, now)
+    return Receipt(record.label, tracker, before > 0, now)
 
 
 def _check_quota(uow: UnitOfWork, record: RoundRecord, member: str) -> None:
-    quota = uow.editions.quota(record.edition_id)
+    quota = record.category_quota
     if quota is None:
         return
     voted = uow.rounds.categories_voted(record.edition_id, record.spec.key, member) - {

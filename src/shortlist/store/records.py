@@ -31,6 +31,7 @@ class RoundRecord:
     announced_at: datetime | None
     result: dict[str, Any] | None
     outcome: tuple[str, ...] | None
+    category_quota: int | None = None
 
     @property
     def label(self) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shortlist.domain.codec import round_from_dict, round_to_dict
@@ -83,9 +83,7 @@ class Editions:
                 select(t.entries.c.key, t.entries.c.id).where(
                     t.entries.c.category_id == category_id
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         rows = [
             {"entry_id": ids[e.key], "person": c.person, "role": c.role, "member": c.member}
@@ -180,9 +178,7 @@ class Editions:
                 select(t.entries.c.key, t.entries.c.id).where(
                     t.entries.c.category_id == category_id
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
 
     # -- the roll ----------------------------------------------------------------------------
@@ -231,7 +227,7 @@ class Editions:
             select(t.member_branches.c.number, t.member_branches.c.branch).where(
                 t.member_branches.c.edition_id == edition_id
             )
-        ).tuples():
+        ).all():
             branches[number].add(branch)
         rows = self.c.execute(
             select(t.members)
@@ -274,6 +270,49 @@ _ROUND_COLUMNS = (
     t.categories.c.name.label("category_name"),
     t.categories.c.edition_id,
     t.editions.c.key.label("edition_key"),
+    t.editions.c.category_quota,
+)
+
+_ROUND_BY_KEYS = (
+    select(*_ROUND_COLUMNS)
+    .join_from(t.rounds, t.categories)
+    .join(t.editions)
+    .where(
+        and_(
+            t.editions.c.key == bindparam("edition"),
+            t.categories.c.key == bindparam("category"),
+            t.rounds.c.key == bindparam("round"),
+        )
+    )
+)
+
+
+def _member_of(table: Any) -> Any:
+    return select(table.c.member).where(
+        and_(table.c.round_id == bindparam("round_id"), table.c.member == bindparam("member"))
+    )
+
+
+_HAS = {table.name: _member_of(table) for table in (t.electorate, t.attestations, t.participation)}
+
+
+def _entry_keys_of(table: Any) -> Any:
+    return (
+        select(t.entries.c.key)
+        .join_from(table, t.entries)
+        .where(
+            and_(
+                t.entries.c.category_id == bindparam("category_id"),
+                table.c.member == bindparam("member"),
+            )
+        )
+    )
+
+
+_VIEWED = _entry_keys_of(t.viewings)
+_RECUSED = _entry_keys_of(t.credits)
+_SECRET = select(t.round_secrets.c.secret).where(
+    t.round_secrets.c.round_id == bindparam("round_id")
 )
 
 
@@ -290,6 +329,7 @@ def _record(row: Row[Any]) -> RoundRecord:
         closed_at=row.closed_at, close_reason=row.close_reason, counted_at=row.counted_at,
         announced_at=row.announced_at, result=row.result,
         outcome=None if row.outcome is None else tuple(row.outcome),
+        category_quota=row.category_quota,
     )  # fmt: skip
 
 
@@ -297,15 +337,13 @@ class Rounds:
     def __init__(self, connection: Connection) -> None:
         self.c = connection
 
-    def find(self, edition: str, category: str, key: str) -> RoundRecord:
+    def find(self, edition: str, category: str, key: str, *, lock: str = "") -> RoundRecord:
+        """The round named by its keys; ``lock`` as in :meth:`get`."""
+        query = _ROUND_BY_KEYS
+        if lock and self.c.dialect.name == "postgresql":
+            query = query.with_for_update(of=t.rounds, read=lock == "share")
         row = self.c.execute(
-            _round_query().where(
-                and_(
-                    t.editions.c.key == edition,
-                    t.categories.c.key == category,
-                    t.rounds.c.key == key,
-                )
-            )
+            query, {"edition": edition, "category": category, "round": key}
         ).first()
         if row is None:
             raise NotFound(f"no round {edition}/{category}/{key}")
@@ -353,9 +391,8 @@ class Rounds:
         self.c.execute(insert(t.round_secrets).values(round_id=round_id, secret=secret))
 
     def secret(self, round_id: int) -> bytes | None:
-        return self.c.execute(
-            select(t.round_secrets.c.secret).where(t.round_secrets.c.round_id == round_id)
-        ).scalar()
+        found = self.c.execute(_SECRET, {"round_id": round_id}).scalar()
+        return None if found is None else bytes(found)
 
     def destroy_secret(self, round_id: int) -> None:
         self.c.execute(delete(t.round_secrets).where(t.round_secrets.c.round_id == round_id))
@@ -392,21 +429,13 @@ class Rounds:
             self.c.execute(_upsert(self.c, t.viewings).on_conflict_do_nothing(), rows)
 
     def viewed(self, category_id: int, member: str) -> frozenset[str]:
-        query = (
-            select(t.entries.c.key)
-            .join_from(t.viewings, t.entries)
-            .where(and_(t.entries.c.category_id == category_id, t.viewings.c.member == member))
-        )
-        return frozenset(self.c.execute(query).scalars())
+        keys = self.c.execute(_VIEWED, {"category_id": category_id, "member": member}).scalars()
+        return frozenset(keys)
 
     def recused(self, category_id: int, member: str) -> frozenset[str]:
         """Keys of the category's entries on which ``member`` is credited."""
-        query = (
-            select(t.entries.c.key)
-            .join_from(t.credits, t.entries)
-            .where(and_(t.entries.c.category_id == category_id, t.credits.c.member == member))
-        )
-        return frozenset(self.c.execute(query).scalars())
+        keys = self.c.execute(_RECUSED, {"category_id": category_id, "member": member}).scalars()
+        return frozenset(keys)
 
     def attest(self, round_id: int, member: str, at: datetime) -> None:
         self.c.execute(
@@ -420,22 +449,24 @@ class Rounds:
 
     # -- participation (that a member voted; never what) --------------------------------------
 
-    def record_participation(self, round_id: int, member: str, at: datetime, *, lock: bool) -> bool:
-        """Note that ``member`` cast a ballot; False when a locked ballot was already cast."""
+    def record_participation(
+        self, round_id: int, member: str, at: datetime, *, lock: bool
+    ) -> int | None:
+        """Note that ``member`` cast a ballot: how many times before (0 for a first ballot), or
+        None when ``lock`` is set and a ballot was already cast (nothing is written then)."""
         stmt = _upsert(self.c, t.participation).values(
             round_id=round_id, member=member, first_at=at, last_at=at, revisions=0
         )
         keys = [t.participation.c.round_id, t.participation.c.member]
         if lock:
-            result = self.c.execute(stmt.on_conflict_do_nothing(index_elements=keys))
-            return bool(result.rowcount)
-        self.c.execute(
-            stmt.on_conflict_do_update(
+            stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+        else:
+            stmt = stmt.on_conflict_do_update(
                 index_elements=keys,
                 set_={"last_at": at, "revisions": t.participation.c.revisions + 1},
             )
-        )
-        return True
+        found = self.c.execute(stmt.returning(t.participation.c.revisions)).scalar()
+        return None if found is None else int(found)
 
     def voted(self, round_id: int, member: str) -> bool:
         return self._has(t.participation, round_id, member)
@@ -460,10 +491,8 @@ class Rounds:
         return frozenset(self.c.execute(query).scalars())
 
     def _has(self, table: Any, round_id: int, member: str) -> bool:
-        query = select(table.c.member).where(
-            and_(table.c.round_id == round_id, table.c.member == member)
-        )
-        return self.c.execute(query).first() is not None
+        row = self.c.execute(_HAS[table.name], {"round_id": round_id, "member": member}).first()
+        return row is not None
 
     def _count(self, table: Any, round_id: int) -> int:
         return int(

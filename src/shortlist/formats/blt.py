@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TextIO
 
+import numpy as np
+
 from shortlist.errors import BallotFileError
 from shortlist.formats.ballotfile import (
     BallotFile,
@@ -46,6 +48,7 @@ from shortlist.formats.ballotfile import (
     profile_from_rows,
     read_bytes,
 )
+from shortlist.formats.blt_block import NumericBlock, numeric_block
 from shortlist.methods.ballots import SKIP, Profile
 
 MAX_WEIGHT = 2**62
@@ -81,16 +84,29 @@ def read_blt(path: str | os.PathLike[str], progress: Progress | None = None) -> 
 
 def parse_blt(text: str, path: str = "<blt>") -> BallotFile:
     """Parse the text of a BLT file; ``path`` is used in error messages."""
+    block = numeric_block(text)
+    if block is not None:
+        head, names_before = _clean_lines(text[: block.start], path)
+        tail, names_after = _clean_lines(text[block.end :], path, block.lines_before_end(text))
+        lines, alternative_names = head + tail, {**names_before, **names_after}
+        try:
+            return _BltReader(path, lines, alternative_names, block).read()
+        except _Reread:
+            pass
     lines, alternative_names = _clean_lines(text, path)
     return _BltReader(path, lines, alternative_names).read()
 
 
-def _clean_lines(text: str, path: str) -> tuple[list[_Line], dict[int, str]]:
+class _Reread(Exception):
+    """The fast block holds something wrong: read it line by line to say where."""
+
+
+def _clean_lines(text: str, path: str, lines_before: int = 0) -> tuple[list[_Line], dict[int, str]]:
     """Lines without comments (blank ones dropped), and any ``# ALTERNATIVE NAME`` names."""
     lines: list[_Line] = []
     names: dict[int, str] = {}
     in_block = False
-    for number, raw in enumerate(text.split("\n"), start=1):
+    for number, raw in enumerate(text.split("\n"), start=lines_before + 1):
         line = raw.rstrip("\r")
         if not in_block and (found := _ALTERNATIVE_NAME.match(line)):
             names[int(found.group(1))] = found.group(2)
@@ -134,7 +150,14 @@ def _strip_comment(line: str, in_block: bool) -> tuple[str, bool]:
 class _BltReader:
     """One pass over the cleaned lines: header, options, ballots, names, title."""
 
-    def __init__(self, path: str, lines: list[_Line], alternative_names: dict[int, str]) -> None:
+    def __init__(
+        self,
+        path: str,
+        lines: list[_Line],
+        alternative_names: dict[int, str],
+        block: NumericBlock | None = None,
+    ) -> None:
+        self.block = block
         self.path = path
         self.lines = lines
         self.alternative_names = alternative_names
@@ -175,7 +198,7 @@ class _BltReader:
             tuple(names), self.rows, self.weights, self.cells, frozenset(codes["withdrawn"])
         )
         return BallotFile(
-            profile=profile,
+            profile=self._with_block(profile),
             path=self.path,
             format="blt",
             title=title,
@@ -184,6 +207,22 @@ class _BltReader:
             options=MappingProxyType(_droop_options(self.header.options.get("droop", []))),
             undeclared=tuple(names[c] for c in codes["undeclared"]),
         )
+
+    def _with_block(self, profile: Profile) -> Profile:
+        """The profile with the fast block's ballots added."""
+        if self.block is None:
+            return profile
+        ids = self.block.ids
+        if int(ids.max()) > self.header.n_candidates:
+            raise _Reread
+        width = max(profile.max_ranks, ids.shape[1])
+        ranks = np.full((profile.n_rows + ids.shape[0], width), SKIP, dtype=np.int32)
+        ranks[: profile.n_rows, : profile.max_ranks] = profile.ranks
+        ranks[profile.n_rows :, : ids.shape[1]] = ids - 1
+        weights = np.concatenate((profile.weights, self.block.weights))
+        return Profile(
+            profile.candidates, ranks, weights, profile.multi, profile.withdrawn
+        ).grouped()
 
     def _read_counts(self) -> None:
         for attribute, what in (("n_candidates", "the number of candidates"), ("seats", "seats")):

@@ -33,7 +33,7 @@ def postgres() -> Iterator[Server]:
     except RuntimeError as exc:
         server.stop()
         pytest.fail(f"could not start the test PostgreSQL server: {exc}", pytrace=False)
-    create_database(server, TEMPLATE)
+    server.create_database(TEMPLATE)
     template = Database(server.url(TEMPLATE))
     template.migrate()
     template.dispose()
@@ -41,19 +41,10 @@ def postgres() -> Iterator[Server]:
     server.stop()
 
 
-def create_database(server: Server, name: str, template: str = "template0") -> str:
-    """Create database ``name`` on ``server``; its URL."""
-    engine = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with engine.connect() as c:
-        c.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
-    engine.dispose()
-    return server.url(name)
-
-
 @pytest.fixture(scope="session")
 def postgres_url(postgres: Server) -> str:
     """One migrated database for the session; each test empties it (faster than a copy)."""
-    return create_database(postgres, "shortlist_tests", TEMPLATE)
+    return postgres.create_database("shortlist_tests", TEMPLATE)
 
 
 def empty_tables(url: str) -> None:

@@ -72,6 +72,16 @@ class Server:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@/{database}?host={self.root}&port={PORT}"
 
+    def create_database(self, name: str, template: str = "template0") -> str:
+        """Create database ``name``; its URL."""
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as c:
+            c.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+        engine.dispose()
+        return self.url(name)
+
     def stop(self) -> None:
         try:
             if (self.data / "postmaster.pid").exists():

@@ -44,8 +44,8 @@ class Editions:
             self.c.execute(
                 insert(t.branches),
                 [
-                    {"edition_id": edition_id, "code": b.code, "name": b.name}
-                    for b in edition.branches
+                    {"edition_id": edition_id, "code": b.code, "name": b.name, "position": i}
+                    for i, b in enumerate(edition.branches)
                 ],
             )
         for position, category in enumerate(edition.categories):
@@ -59,6 +59,8 @@ class Editions:
             )
         ).inserted_primary_key[0]  # type: ignore[index]
         self.add_entries(category_id, category.entries)
+        if not category.rounds:
+            return
         self.c.execute(
             insert(t.rounds),
             [
@@ -114,7 +116,7 @@ class Editions:
             for r in self.c.execute(
                 select(t.branches)
                 .where(t.branches.c.edition_id == edition_id)
-                .order_by(t.branches.c.code)
+                .order_by(t.branches.c.position)
             )
         )
         cats = self.c.execute(

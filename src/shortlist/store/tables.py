@@ -51,6 +51,7 @@ branches = Table(
     Column("edition_id", ForeignKey("editions.id"), primary_key=True),
     Column("code", String(100), primary_key=True),
     Column("name", String(300), nullable=False),
+    Column("position", Integer, nullable=False),
 )
 
 members = Table(

@@ -42,6 +42,7 @@ def upgrade() -> None:
         _fk("edition_id", "editions.id", "branches", nullable=False),
         sa.Column("code", S(100), nullable=False),
         sa.Column("name", S(300), nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("edition_id", "code", name="pk_branches"),
     )
     op.create_table(

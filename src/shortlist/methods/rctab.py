@@ -306,7 +306,7 @@ def _round(
         elected=tuple(names[d.code] for d in decisions if d.elected),
         eliminated=tuple(names[d.code] for d in decisions if not d.elected),
         transfers=tuple(transfers),
-        exhausted=Fixed.of(rt.inactive_sum() - rt.status[1]),
+        exhausted=Fixed.of(rt.inactive_sum() - rt.status[1] + rt.status[FINAL_ROUND_SURPLUS]),
         residual=Fixed.of(residual if residual is not None else ZERO),
         tiebreaks=tuple(tab.tiebreaks.get(rt.number, [])),
         extra=extra,

@@ -148,6 +148,17 @@ def test_detailed_report_csv(case: str, reports: Reports) -> None:
     assert not problems, "\n".join(problems[:10])
 
 
+@pytest.mark.parametrize("case", REPORT_CASES)
+def test_every_expected_report_is_written(case: str, reports: Reports) -> None:
+    folder = CASES / case
+    expected = {
+        p
+        for pattern in ("*_expected_*detailed_report.*", "*_expected_summary_report.csv")
+        for p in folder.rglob(pattern)
+    }
+    assert expected - {e for _, e in reports(case)} == set()
+
+
 @pytest.mark.parametrize("case", sorted(ERROR_CASES))
 def test_case_expecting_an_error(case: str) -> None:
     config = CASES / case / f"{case}_config.json"

@@ -202,6 +202,7 @@ def _category(
     if "rounds" not in table:
         reader.problem((*path, "rounds"), "a category needs at least one round")
     reader.unique([(r.key, (*path, "rounds", i, "key")) for i, r in enumerate(rounds)], "round")
+    rounds_file.check_first(reader, path, table.get("rounds"))
     rounds_file.check_chain(reader, path, rounds, frozenset(e.key for e in entries))
     if key is None or name is None:
         return None

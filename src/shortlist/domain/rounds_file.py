@@ -183,6 +183,13 @@ def _publication(reader: Reader, value: Any, path: Path, closes: Any) -> Publica
     return None if mode is None else Publication(mode, embargo)
 
 
+def check_first(reader: Reader, path: Path, raw: Any) -> None:
+    """The first round of a chain cannot draw on a previous round."""
+    first = raw[0] if isinstance(raw, list) and raw else None
+    if isinstance(first, dict) and first.get("slate") == "previous":
+        reader.problem((*path, "rounds", 0, "slate"), "the first round has no previous round")
+
+
 def check_chain(
     reader: Reader, path: Path, rounds: list[RoundSpec], entries: frozenset[str]
 ) -> None:
@@ -190,8 +197,6 @@ def check_chain(
     opens after the earlier closes, and a committee picks only entries."""
     for i, spec in enumerate(rounds):
         where = (*path, "rounds", i)
-        if i == 0 and spec.slate.source is SlateSource.PREVIOUS:
-            reader.problem((*where, "slate"), "the first round has no previous round")
         if i > 0 and spec.window.opens < rounds[i - 1].window.closes:
             reader.problem((*where, "opens"), "opens before the previous round closes")
         for pick in spec.slate.picks:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _blt_for_tests import BltElection, read_blt
 from _droop_dump import RefName, compare, meek_moments, read_dump, wigm_moments
 
+from shortlist.formats import BallotFile, read_ballots
 from shortlist.methods.registry import count
 from shortlist.methods.result import Result
 
@@ -56,13 +56,14 @@ def _references() -> list[str]:
     return out
 
 
-def switches(ref: RefName, election: BltElection) -> dict[str, Any]:
+def switches(ref: RefName, election: BallotFile) -> dict[str, Any]:
     """The shortlist switches of the rule a dump was counted by."""
     rules: dict[str, Any] = {
         "seats": election.seats,
         "arithmetic": ref.arithmetic,
+        # Droop's [tie] order, or else the candidates' order, picks the first listed in a tie
         "ties": "order",
-        "tie_order": election.tie_order,
+        "tie_order": election.tie_order or election.profile.candidates,
         "tie_order_style": "droop",
     }
     if ref.rule == "wigm-prf-batch":
@@ -76,7 +77,7 @@ def switches(ref: RefName, election: BltElection) -> dict[str, Any]:
 def count_reference(rel: str) -> tuple[RefName, Result]:
     path = DUMPS / rel
     ref = RefName.parse(path.name)
-    election = read_blt(_blt_path(ref, path.parent.relative_to(DUMPS).as_posix()))
+    election = read_ballots(_blt_path(ref, path.parent.relative_to(DUMPS).as_posix()))
     return ref, count(election.profile, METHOD[ref.rule], switches(ref, election))
 
 

@@ -7,7 +7,8 @@ factor: 1 while hopeful, 0 once defeated. Each round iterates:
 1. distribute every ballot by the keep factors (see :mod:`stv_keep`);
 2. the quota is the votes of the hopeful and elected candidates over ``seats + 1`` (plus the
    smallest unit under fixed arithmetic, where it must then be reached rather than exceeded);
-3. every hopeful candidate with a quota is elected, and the round ends;
+3. every hopeful candidate with a quota is elected, and the round ends (with
+   ``elect=when-converged``, candidates are elected only when the iteration ends, by step 4);
 4. otherwise the round ends when the total surplus of the elected is at most ``10**-omega``, or
    stops falling, or (``defeat_batch=safe``) when there are sure losers, who are all defeated;
 5. otherwise each elected candidate's keep factor becomes ``kf * quota / vote`` (each product
@@ -60,6 +61,14 @@ class MeekRules(STVRules):
         "A rank of an equal-ranking ballot whose candidates have all left the count: skip it, "
         "or stop (the rest of the ballot is exhausted there, as Droop 0.14 does).",
         ("skip", "stop"),
+    )
+
+    elect: str = switch(
+        "at-once",
+        "When a hopeful candidate who reaches the quota is elected: at-once (the iteration "
+        "stops there, as Droop does) or when-converged (the iteration runs on to its end "
+        "first, as in the ERS97 reference count).",
+        ("at-once", "when-converged"),
     )
 
     def problems(self) -> list[str]:
@@ -176,21 +185,33 @@ class _KeepCount:
             iterations += 1
             votes, exhausted = self.ballots.distribute(self.keep, self.split, r)
             self.quota = self._quota(r.total(votes.values()))
-            elected = self._elect(votes)
+            at_once = self.rules.elect == "at-once"
+            elected = self._elect(votes) if at_once else []
             surplus = self._surplus(votes)
             if elected:
                 return "elected", votes, exhausted, elected, [], iterations
-            if r.le(surplus, self.omega):
-                return "omega", votes, exhausted, [], [], iterations
-            if r.ge(surplus, last_surplus):
-                return "stable", votes, exhausted, [], [], iterations
-            batch = self._sure_losers(votes, surplus)
+            why = self._stop(surplus, last_surplus)
+            batch = self._sure_losers(votes, surplus) if not why else []
             if batch:
-                return "sure losers", votes, exhausted, [], batch, iterations
+                why = "sure losers"
+            if why and not at_once:
+                elected = self._elect(votes)
+                if elected:
+                    return why, votes, exhausted, elected, [], iterations
+            if why:
+                return why, votes, exhausted, [], batch, iterations
             last_surplus = surplus
             for c in self.elected:
                 scaled = r.mul(self.keep[c], self.quota, up=True)
                 self.keep[c] = r.div(scaled, votes[c], up=True)
+
+    def _stop(self, surplus: Raw, last_surplus: Raw) -> str:
+        """Why the iteration ends here ('' if it goes on)."""
+        if self.reckoner.le(surplus, self.omega):
+            return "omega"
+        if self.reckoner.ge(surplus, last_surplus):
+            return "stable"
+        return ""
 
     def _elect(self, votes: dict[int, Raw]) -> list[int]:
         winners = [c for c in self.hopeful if self.has_quota(votes[c])]

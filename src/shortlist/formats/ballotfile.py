@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
+import numpy.typing as npt
 
 from shortlist.errors import BallotFileError
 from shortlist.methods.ballots import SKIP, Profile
@@ -88,7 +89,22 @@ class CellCodes:
         return -2 - self.multi.setdefault(marks, len(self.multi))
 
     def multi_tuple(self) -> tuple[tuple[int, ...], ...]:
-        return tuple(self.multi)
+        """The sets of marks in their canonical order (sorted), as :meth:`renumber` numbers them."""
+        return tuple(sorted(self.multi))
+
+    def renumber(self, ranks: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+        """Cells renumbered so that the sets are in sorted order, whatever order they came in.
+
+        A file then reads to the same profile however its rows are ordered.
+        """
+        if not self.multi:
+            return ranks
+        new_index = {marks: i for i, marks in enumerate(sorted(self.multi))}
+        lookup = np.array([-2 - new_index[m] for m in self.multi], dtype=np.int32)
+        several = ranks <= -2
+        renumbered = ranks.copy()
+        renumbered[several] = lookup[-2 - ranks[several]]
+        return renumbered
 
 
 def profile_from_rows(
@@ -105,7 +121,7 @@ def profile_from_rows(
         ranks[i, : len(row)] = row
     profile = Profile(
         candidates,
-        ranks,
+        cells.renumber(ranks),
         np.asarray(weights, dtype=np.int64),
         cells.multi_tuple(),
         withdrawn,

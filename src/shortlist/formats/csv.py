@@ -461,7 +461,7 @@ def _ballot_file(
         lookup[t] = cells.cell([index[name] for name in marks[t]])
     withdrawn = _withdrawn(layout, path, index)
     ranks = lookup[codes] if len(tokens) else np.full(codes.shape, SKIP, dtype=np.int32)
-    profile = Profile(candidates, ranks, weights, cells.multi_tuple(), withdrawn)
+    profile = Profile(candidates, cells.renumber(ranks), weights, cells.multi_tuple(), withdrawn)
     return BallotFile(profile=profile.grouped(), path=path, format="csv")
 
 

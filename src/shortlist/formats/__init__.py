@@ -26,7 +26,7 @@ from shortlist.formats import preflib as _preflib
 from shortlist.formats.ballotfile import BallotFile, Progress
 from shortlist.methods.ballots import Profile
 
-__all__ = ["FORMATS", "BallotFile", "read_ballots", "write_blt", "write_csv"]
+__all__ = ["FORMATS", "BallotFile", "guess_format", "read_ballots", "write_blt", "write_csv"]
 
 FORMATS = ("csv", "blt", "preflib")
 _EXTENSIONS = {

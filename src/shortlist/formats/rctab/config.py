@@ -201,8 +201,8 @@ class Validator:
         candidates = self.check_candidates(sources)
         if self.errors:
             raise RulesError(
-                f"{self.path}: the contest config has {len(self.errors)} problem(s): "
-                + "; ".join(e.split(": ", 1)[1] for e in self.errors),
+                f"{self.path}: the contest config has {len(self.errors)} problem(s), "
+                f"the first: {self.errors[0].split(': ', 1)[1]}",
                 errors=tuple(self.errors),
             )
         assert rules is not None
@@ -277,7 +277,8 @@ class Validator:
     def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
         value = _text(self.rules.get(key))
         if value not in allowed:
-            self.fail(f"rules.{key}", f"{value!r} is not one of {', '.join(allowed)}")
+            given = f"{value!r} is not one of" if value else "a value is required, one of"
+            self.fail(f"rules.{key}", f"{given} {', '.join(allowed)}")
             return None
         return value
 

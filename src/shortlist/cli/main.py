@@ -12,6 +12,7 @@ import sys
 import click
 
 from shortlist import __version__
+from shortlist.cli.compare import compare
 from shortlist.cli.methods_cmd import methods
 from shortlist.cli.tabulate import tabulate
 from shortlist.errors import RulesError, ShortlistError
@@ -33,6 +34,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 cli.add_command(tabulate)
 cli.add_command(methods)
+cli.add_command(compare)
 
 
 def main(argv: list[str] | None = None) -> None:

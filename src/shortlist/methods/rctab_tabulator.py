@@ -243,7 +243,7 @@ class Tabulation:
         staying = (on >= 0) & cont[np.maximum(on, 0)]
         for i in np.flatnonzero((self.status == ACTIVE) & ~staying).tolist():
             self.walk(i, cont, final)
-        self.rounds.append(self.tally_of(cont, None))
+        self.rounds.append(self.tally_of(cont))
         for view in self.views:
             for k, t in enumerate(self.tally_views(view, cont)):
                 view.rounds.setdefault(k, []).append(t)
@@ -337,49 +337,54 @@ class Tabulation:
 
     # -- tallies -------------------------------------------------------------------------------
 
-    def tally_of(
-        self, cont: npt.NDArray[np.bool_], rows: npt.NDArray[np.bool_] | None
-    ) -> RoundTally:
-        """The round's tally over every row (``rows``: a mask of the rows to count)."""
-        unit = np.ones(self.profile.n_rows, dtype=bool)
-        for i in self.ftv:
-            unit[i] = False
-        if rows is not None:
-            unit &= rows
-        return self._tally(cont, unit, [i for i in self.ftv if rows is None or rows[i]])
+    def tally_of(self, cont: npt.NDArray[np.bool_]) -> RoundTally:
+        """The round's tally over every ballot."""
+        return self.tallies(cont, np.zeros(self.profile.n_rows, dtype=np.int32), 1)[0]
 
     def tally_views(self, view: View, cont: npt.NDArray[np.bool_]) -> list[RoundTally]:
-        return [self.tally_of(cont, view.labels == k) for k in range(len(view.names))]
+        return self.tallies(cont, view.labels, len(view.names))
 
-    def _tally(
-        self, cont: npt.NDArray[np.bool_], unit: npt.NDArray[np.bool_], fractional: list[int]
-    ) -> RoundTally:
+    def tallies(
+        self, cont: npt.NDArray[np.bool_], groups: npt.NDArray[np.int32], k: int
+    ) -> list[RoundTally]:
+        """One tally per group of rows (``groups[row]``, -1: in none) at the end of the walks.
+
+        Ballots still worth one vote are summed as integers; those carrying a fraction one by
+        one, as RCTab adds them (so each sum keeps RCTab's decimal places).
+        """
         n = self.n
+        unit = groups >= 0
+        for i in self.ftv:
+            unit[i] = False
         active = unit & (self.status == ACTIVE) & (self.recipient >= 0)
-        votes = np.zeros(n, dtype=np.int64)
-        np.add.at(votes, self.recipient[active], self.weights[active])
-        counted = np.zeros(7, dtype=np.int64)
-        np.add.at(counted, self.status[unit], self.weights[unit])
-        extra: dict[int, Decimal] = {}
-        extra_status: dict[int, Decimal] = {}
-        for i in fractional:
+        votes = np.zeros(k * n, dtype=np.int64)
+        np.add.at(votes, groups[active] * n + self.recipient[active], self.weights[active])
+        counted = np.zeros(k * 7, dtype=np.int64)
+        np.add.at(counted, groups[unit] * 7 + self.status[unit], self.weights[unit])
+        extra: dict[tuple[int, int], Decimal] = {}
+        extra_status: dict[tuple[int, int], Decimal] = {}
+        for i in self.ftv:
+            g = int(groups[i])
+            if g < 0:
+                continue
             amount = self.ftv[i] * self.wlist[i]
-            if self.status[i] == ACTIVE:
-                c = int(self.recipient[i])
-                extra[c] = extra.get(c, ZERO) + amount
-            else:
-                s = int(self.status[i])
-                extra_status[s] = extra_status.get(s, ZERO) + amount
-        tally: dict[int, Decimal] = {}
-        for c in np.flatnonzero(cont).tolist():
-            whole = Decimal(int(votes[c]))
-            tally[c] = whole + extra[c] if c in extra else whole
-        status = [ZERO] * 7
-        for s in range(1, 7):
-            base = Decimal(int(counted[s]))
-            status[s] = base + extra_status[s] if s in extra_status else base
-        status[ACTIVE] = sum(tally.values(), ZERO)
-        return RoundTally(self.round, tally, status)
+            key = (g, int(self.recipient[i]) if self.status[i] == ACTIVE else int(self.status[i]))
+            into = extra if self.status[i] == ACTIVE else extra_status
+            into[key] = into.get(key, ZERO) + amount
+        live = np.flatnonzero(cont).tolist()
+        out = []
+        for g in range(k):
+            tally: dict[int, Decimal] = {}
+            for c in live:
+                whole = Decimal(int(votes[g * n + c]))
+                tally[c] = whole + extra[(g, c)] if (g, c) in extra else whole
+            status = [ZERO] * 7
+            for s in range(1, 7):
+                base = Decimal(int(counted[g * 7 + s]))
+                status[s] = base + extra_status[(g, s)] if (g, s) in extra_status else base
+            status[ACTIVE] = sum(tally.values(), ZERO)
+            out.append(RoundTally(self.round, tally, status))
+        return out
 
     def set_threshold(self) -> None:
         now = self.rounds[-1]

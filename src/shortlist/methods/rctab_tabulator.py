@@ -12,7 +12,7 @@ This follows RCTab 2.0 (``Tabulator.java``) rule for rule, in its own words:
   surplus fraction, and each product truncated to ``decimalPlacesForVoteArithmetic``) with the
   winner and moves on with the rest. :class:`decimal.Decimal` keeps the same scale rules as
   ``BigDecimal``, so the counts print as RCTab prints them (``7.2501``, ``0.0000``).
-* Ties are broken by RCTab's ``tiebreakMode``, drawing lots from ``java.util.Random(seed)``.
+* Ties are broken by RCTab's ``tiebreakMode`` (:mod:`shortlist.methods.rctab_ties`).
 
 Decisions of a round are kept with the round; the transfers they cause are recorded in the next
 round (as RCTab does), per source candidate. Slices (precincts, batches) get their own tallies
@@ -33,13 +33,7 @@ import numpy.typing as npt
 
 from shortlist.errors import CountError
 from shortlist.methods.ballots import SKIP, Profile
-from shortlist.methods.javarandom import (
-    JavaRandom,
-    copied_capacity,
-    hash_order,
-    java_shuffle,
-    java_sorted,
-)
+from shortlist.methods.rctab_ties import RctabTiebreak
 from shortlist.methods.result import Tiebreak
 
 if TYPE_CHECKING:
@@ -161,7 +155,8 @@ class Tabulation:
         self.transfers: dict[int, dict[tuple[int, int | str], Decimal]] = {}
         self.residual: dict[int, Decimal] = {}
         self.round = 0
-        self._setup_lots()
+        declared = [c for c in range(self.n) if c != self.uwi]
+        self.ties = RctabTiebreak(rules, self.names, declared)
 
     # -- the contest ---------------------------------------------------------------------------
 
@@ -187,23 +182,6 @@ class Tabulation:
             for c in self.winner_round:
                 cont[c] = False
         return cont
-
-    # -- lots ----------------------------------------------------------------------------------
-
-    def _setup_lots(self) -> None:
-        mode = self.rules.tiebreak_mode
-        declared = [c for c in range(self.n) if c != self.uwi]
-        self.permutation = self.rules.permutation(self.names, declared)
-        self.rng: JavaRandom | None = None
-        if mode in ("random", "previousRoundCountsThenRandom", "generatePermutation"):
-            rnd = JavaRandom(self.rules.seed)
-            if mode == "generatePermutation":
-                by_name = {self.names[c]: c for c in declared}
-                order = java_sorted(by_name)
-                java_shuffle(order, rnd)
-                self.permutation = [by_name[n] for n in order]
-            else:
-                self.rng = rnd
 
     # -- the count -----------------------------------------------------------------------------
 
@@ -546,59 +524,10 @@ class Tabulation:
     # -- ties ----------------------------------------------------------------------------------
 
     def break_tie(self, tied: list[int], selecting_winner: bool) -> int:
-        """RCTab's ``Tiebreak.selectCandidate``: the candidate who wins (or loses) the tie."""
-        mode = self.rules.tiebreak_mode
-        names = self.names
-        pool = sorted(tied, key=lambda c: names[c].encode("utf-16-be"))
-        detail = ""
-        if mode == "random":
-            chosen, rule = self.draw(pool), "lot"
-        elif mode in ("useCandidateOrder", "generatePermutation"):
-            order = self.permutation if selecting_winner else list(reversed(self.permutation))
-            chosen, rule = next(c for c in order if c in pool), "order"
-        elif mode == "stopCountingAndAsk":
-            raise self.needs_operator(pool)
-        else:
-            chosen, rule, detail = self.previous_rounds(pool, selecting_winner)
-        self.tiebreaks[self.round].append(
-            Tiebreak(
-                purpose="elect" if selecting_winner else "eliminate",
-                tied=tuple(names[c] for c in pool),
-                chosen=(names[chosen],),
-                rule=f"{mode}:{rule}",
-                seed=self.rules.seed if rule == "lot" else None,
-                detail=detail,
-            )
-        )
+        history = [rt.tally for rt in self.rounds]
+        chosen, record = self.ties.select(tied, selecting_winner, self.round, history)
+        self.tiebreaks[self.round].append(record)
         return chosen
-
-    def previous_rounds(self, pool: list[int], selecting_winner: bool) -> tuple[int, str, str]:
-        names = self.names
-        contention = pool
-        for back in range(self.round - 1, 0, -1):
-            tally = self.rounds[back - 1].tally
-            keyed = {names[c]: c for c in contention}
-            order = hash_order(keyed, copied_capacity(len(keyed)))
-            values = {keyed[n]: tally[keyed[n]] for n in order}
-            best = max(values.values()) if selecting_winner else min(values.values())
-            contention = [keyed[n] for n in order if values[keyed[n]] == best]
-            if len(contention) == 1:
-                return contention[0], "previous-rounds", f"decided by round {back}"
-        if self.rules.tiebreak_mode == "previousRoundCountsThenAsk":
-            raise self.needs_operator(contention)
-        return self.draw(contention), "lot", "previous rounds tied"
-
-    def draw(self, pool: list[int]) -> int:
-        if self.rng is None:  # pragma: no cover - set up with the mode
-            raise CountError("a lot is needed but no random seed is set")
-        return pool[self.rng.pick_index(len(pool))]
-
-    def needs_operator(self, pool: list[int]) -> CountError:
-        tied = ", ".join(self.names[c] for c in pool)
-        return CountError(
-            f"round {self.round}: a tie between {tied} must be broken by the operator "
-            f"(tiebreakMode {self.rules.tiebreak_mode}); shortlist does not ask"
-        )
 
     # -- winners' tallies after surpluses ------------------------------------------------------
 

@@ -185,3 +185,8 @@ def test_the_fast_path_reads_regular_files_itself(tmp_path: Path) -> None:
     path.write_text("rank1\nA\nA,B\n")
     with pytest.raises(csv_format._Irregular):
         csv_format._read_fast(str(path), path.stat().st_size, None)
+
+
+def test_bytes_that_are_not_utf8_are_an_error_with_their_line(read) -> None:
+    with pytest.raises(BallotFileError, match=r":3: the file is not UTF-8"):
+        read("", raw=b"rank1\nA\nCaf\xe9\n")

@@ -290,7 +290,7 @@ def _read_fast(path: str, size: int, progress: Progress | None) -> BallotFile:
             raise _Irregular
         raw.seek(offset)
         names = [f"c{j}" for j in range(layout.width)]
-        kinds = {names[j]: pa.dictionary(pa.int32(), pa.string()) for j in layout.rank_columns}
+        kinds = {names[j]: pa.dictionary(pa.int32(), pa.binary()) for j in layout.rank_columns}
         if layout.weight_column is not None:
             kinds[names[layout.weight_column]] = pa.int64()
         try:
@@ -355,8 +355,10 @@ class _TokenColumns:
         for column in columns:
             pieces = []
             for chunk in column.chunks:
-                lookup = [index.setdefault(t, len(index)) for t in chunk.dictionary.to_pylist()]
-                indices = chunk.indices.to_numpy(zero_copy_only=False)
+                lookup = [
+                    index.setdefault(_text(t), len(index)) for t in chunk.dictionary.to_pylist()
+                ]
+                indices = _integers(chunk.indices, np.int32)
                 pieces.append((np.asarray(lookup, dtype=np.int32), indices))
             self.pieces.append(pieces)
         self.tokens = list(index)
@@ -408,13 +410,33 @@ class _TokenColumns:
         return rows, summed
 
 
+def _integers(array: Any, dtype: type[np.integer[Any]]) -> npt.NDArray[Any]:
+    """The values of a pyarrow integer array without nulls, straight from its buffer.
+
+    (``Array.to_numpy`` would import pandas, which costs more than reading the file.)
+    """
+    validity, data = array.buffers()[:2]
+    if validity is not None and array.null_count:
+        raise _Irregular
+    return np.frombuffer(data, dtype=dtype)[array.offset : array.offset + len(array)]
+
+
+def _text(cell: bytes) -> str:
+    """A cell's bytes as text (pyarrow reads them as bytes: it need not check UTF-8 then)."""
+    try:
+        return cell.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Irregular from None
+
+
 def _weights_of_table(
     table: pyarrow.Table, names: list[str], layout: _Layout
 ) -> npt.NDArray[np.int64] | None:
     if layout.weight_column is None:
         return None
-    column = table.column(names[layout.weight_column])
-    weights = np.asarray(column.to_numpy(), dtype=np.int64)
+    chunks = table.column(names[layout.weight_column]).chunks
+    parts = [_integers(c, np.int64) for c in chunks] or [np.zeros(0, np.int64)]
+    weights: npt.NDArray[np.int64] = np.concatenate(parts).astype(np.int64, copy=False)
     if bool((weights < 0).any()) or bool((weights >= MAX_WEIGHT).any()):
         raise _Irregular
     return weights

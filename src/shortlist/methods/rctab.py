@@ -96,9 +96,15 @@ class Fixed(Fraction):
 class RctabRules(Rules):
     """Switches of an RCTab contest (its config's ``rules``), in RCTab's words."""
 
-    winner_mode: str = switch("singleWinnerMajority", "winnerElectionMode.", WINNER_MODES)
-    tiebreak_mode: str = switch("useCandidateOrder", "tiebreakMode.", TIEBREAK_MODES)
-    overvote_rule: str = switch("alwaysSkipToNextRank", "overvoteRule.", OVERVOTE_RULES)
+    winner_mode: str = switch(
+        "singleWinnerMajority", "winnerElectionMode: how winners are chosen.", WINNER_MODES
+    )
+    tiebreak_mode: str = switch(
+        "useCandidateOrder", "tiebreakMode: how a tie is broken (lots use seed).", TIEBREAK_MODES
+    )
+    overvote_rule: str = switch(
+        "alwaysSkipToNextRank", "overvoteRule: what a rank marked twice does.", OVERVOTE_RULES
+    )
     places: int = switch(4, "decimalPlacesForVoteArithmetic: places of every vote value.")
     max_skipped_ranks: int | None = switch(
         None, "maxSkippedRanksAllowed: consecutive skipped ranks allowed (none: unlimited)."
@@ -106,14 +112,28 @@ class RctabRules(Rules):
     max_rankings: int | None = switch(
         None, "maxRankingsAllowed: the most rankings a ballot may hold (none: max)."
     )
-    non_integer_threshold: bool = switch(False, "nonIntegerWinningThreshold.")
+    non_integer_threshold: bool = switch(
+        False, "nonIntegerWinningThreshold: Droop threshold to `places` decimals, not whole."
+    )
     hare_quota: bool = switch(False, "hareQuota: votes / seats (rounded up), not Droop.")
-    first_round_determines_threshold: bool = switch(False, "doesFirstRoundDetermineThreshold.")
-    batch_elimination: bool = switch(False, "batchElimination.")
-    cutoff_elimination: bool = switch(False, "cutoffElimination (bottoms-up with threshold).")
-    continue_until_two: bool = switch(False, "continueUntilTwoCandidatesRemain.")
-    stop_after_round: int | None = switch(None, "stopTabulationEarlyAfterRound.")
-    exhaust_on_duplicate: bool = switch(False, "exhaustOnDuplicateCandidate.")
+    first_round_determines_threshold: bool = switch(
+        False, "doesFirstRoundDetermineThreshold: keep round 1's threshold throughout."
+    )
+    batch_elimination: bool = switch(
+        False, "batchElimination: drop at once all who cannot catch the next candidate."
+    )
+    cutoff_elimination: bool = switch(
+        False, "cutoffElimination: drop at once all below the bottoms-up threshold."
+    )
+    continue_until_two: bool = switch(
+        False, "continueUntilTwoCandidatesRemain: count on after a majority to the last two."
+    )
+    stop_after_round: int | None = switch(
+        None, "stopTabulationEarlyAfterRound: the last round to count (none: no limit)."
+    )
+    exhaust_on_duplicate: bool = switch(
+        False, "exhaustOnDuplicateCandidate: a candidate ranked twice exhausts the ballot."
+    )
     percentage_threshold: str = switch(
         "", "multiSeatBottomsUpPercentageThreshold, as written (e.g. '25' or '12.5')."
     )

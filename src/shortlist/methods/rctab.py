@@ -7,6 +7,15 @@ RCTab's own words and taking RCTab's values (``winner_mode=multiWinnerAllowOnlyO
 runs the passes of a multi-pass IRV count and turns RCTab's round tallies into a
 :class:`~shortlist.methods.result.Result`.
 
+A round of the result reads like a round of RCTab's detailed report: ``tally`` is the round's
+tally (winners of earlier rounds at their locked-in value), ``transfers`` what each candidate
+elected or eliminated in the round passed on in the next one (``residual`` the residual
+surplus), and ``extra`` the ballots by status (``overvotes``, ``skippedRankings``,
+``exhaustedChoices``, ``repeatedRankings``, ``didNotRankAnyCandidates``,
+``finalRoundSurplus``), the active ballots (``activeBallots``, locked-in votes included) and
+the running residual surplus. ``exhausted`` counts every inactive ballot but the blank ones,
+plus the final-round surplus, so that tally + exhausted + residual is every ranked ballot.
+
 Vote values are RCTab's fixed-point decimals. Each value in the result is a :class:`Fixed`: an
 exact :class:`~fractions.Fraction` that also remembers how many decimal places RCTab shows it
 with (``14866`` and ``14866.0000`` are the same number, printed differently).

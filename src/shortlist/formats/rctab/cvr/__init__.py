@@ -33,7 +33,7 @@ from shortlist.formats.rctab.cvr.records import (
     CastVoteRecords,
     CvrSource,
 )
-from shortlist.formats.rctab.cvr.sources import PROVIDERS, iter_records
+from shortlist.formats.rctab.cvr.sources import PROVIDERS, iter_counted, iter_records
 
 __all__ = [
     "OVERVOTE",
@@ -64,5 +64,5 @@ def read_sources(
     book = Codebook.for_contest(candidates, sources)
     grouper = Grouper(book, max_rankings)
     for source in sources:
-        grouper.add_all(iter_records(source, max_rankings=max_rankings))
+        grouper.add_counted(iter_counted(source, max_rankings=max_rankings))
     return grouper.finish()

@@ -13,7 +13,9 @@ RCTab's rules for these sheets (read from its streaming ES&S reader):
   missing id (when ``idColumnIndex`` is set) is an error;
 * the record id is ``<file name, sanitized>-<n>``, ``n`` counting records from 1.
 
-The sheet is streamed with openpyxl's read-only reader; nothing per ballot is kept.
+The workbook is opened with openpyxl (read-only); the sheet is scanned by :mod:`.xlsx`
+and, for grouping, identical rows are counted without being parsed again (see
+:func:`read_counted`); openpyxl's own parser reads what the scanner does not.
 """
 
 from __future__ import annotations
@@ -22,17 +24,30 @@ import csv
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import IO, Any, TypeVar
 
 from shortlist.errors import BallotFileError
+from shortlist.formats.rctab.cvr.grouping import column_letter
 from shortlist.formats.rctab.cvr.records import (
     OVERVOTE,
     UNDECLARED_WRITE_INS,
     CastVoteRecord,
     CvrSource,
     Marks,
+)
+from shortlist.formats.rctab.cvr.xlsx import (
+    Unsupported,
+    cells,
+    cells_of_columns,
+    chunks,
+    count_rows,
+    rows_in,
+    scan_rows,
+    split_at_row,
+    valued_cells_of_column,
 )
 
 MISSING_PRECINCT = "missing_precinct_id"
@@ -113,6 +128,8 @@ def _required(source: CvrSource, value: int | None, field: str) -> int:
     return value
 
 
+_T = TypeVar("_T")
+
 #: One row of a sheet: its 1-based number and its cell values by 0-based column (None: empty).
 Row = tuple[int, Sequence[Any]]
 
@@ -121,13 +138,13 @@ def read(source: CvrSource, max_rankings: int | None) -> Iterator[CastVoteRecord
     """Stream the ballots of an ES&S xlsx CVR (or of a CSV copy of its sheet)."""
     layout = Layout.of(source, max_rankings)
     first_row = _required(source, source.first_vote_row, "firstVoteRowIndex")
-    is_csv = source.path.suffix.lower() == ".csv"
-    rows = _csv_rows(source) if is_csv else _xlsx_rows(source)
-    return read_rows(source, layout, first_row, rows)
+    if source.path.suffix.lower() == ".csv":
+        return read_rows(source, layout, first_row, _csv_rows(source))
+    return _xlsx_records(source, layout, first_row)
 
 
 def read_rows(
-    source: CvrSource, layout: Layout, first_row: int, rows: Iterable[Row]
+    source: CvrSource, layout: Layout, first_row: int, rows: Iterable[Row], index: int = 0
 ) -> Iterator[CastVoteRecord]:
     """Records from the rows present in the sheet, from ``first_row`` on.
 
@@ -137,7 +154,6 @@ def read_rows(
     """
     where = source.shown_path
     prefix = sanitize(source.path.name)
-    index = 0
     for line, row in rows:
         if line >= first_row:
             index += 1
@@ -161,7 +177,7 @@ def _check_header(source: CvrSource, layout: Layout, header: Sequence[Any], line
 
 
 def _record(
-    layout: Layout, row: Sequence[Any], where: str, line: int, record_id: str
+    layout: Layout, row: Sequence[Any], where: str, line: int | None, record_id: str
 ) -> CastVoteRecord:
     ranks: list[Marks] = []
     vendor_id = precinct = batch = None
@@ -213,7 +229,7 @@ def _fill_blanks(layout: Layout, ranks: list[Marks], upto: int) -> None:
         ranks.append(blank)
 
 
-def _marks(layout: Layout, text: str, where: str, line: int, col: int) -> Marks:
+def _marks(layout: Layout, text: str, where: str, line: int | None, col: int) -> Marks:
     text = text.strip()
     parts = text.split(layout.delimiter) if layout.delimiter else [text]
     names: list[str] = []
@@ -225,7 +241,7 @@ def _marks(layout: Layout, text: str, where: str, line: int, col: int) -> Marks:
                 "blank or the skipped-rank label",
                 path=where,
                 line=line,
-                field=f"column {col + 1}",
+                field=f"column {column_letter(col + 1)}",
             )
         if name == layout.skipped:
             continue
@@ -237,21 +253,178 @@ def _marks(layout: Layout, text: str, where: str, line: int, col: int) -> Marks:
     return tuple(names)
 
 
-def _xlsx_rows(source: CvrSource) -> Iterator[Row]:
-    """The rows present in the first sheet, streamed with openpyxl's read-only parser."""
+def read_counted(
+    source: CvrSource, max_rankings: int | None
+) -> Iterator[tuple[CastVoteRecord, int]]:
+    """The sheet's distinct ballots with how many rows hold each (for grouping, not export).
+
+    Rows are told apart by their cells in the columns the layout reads, so a million rows
+    cost a scan and a count. Each record is the first row holding its ballot.
+    """
+    layout = Layout.of(source, max_rankings)
+    first_row = _required(source, source.first_vote_row, "firstVoteRowIndex")
+    if source.path.suffix.lower() == ".csv":
+        return ((r, 1) for r in read_rows(source, layout, first_row, _csv_rows(source)))
+    return _xlsx_counted(source, layout, first_row)
+
+
+def _xlsx_counted(
+    source: CvrSource, layout: Layout, first_row: int
+) -> Iterator[tuple[CastVoteRecord, int]]:
+    checked = replace(layout, id_col=None)  # ids were checked, then dropped from the bodies
+    where = source.shown_path
+    try:
+        counts, shared = _count_rows(source, layout, first_row)
+        pairs = [
+            (_record(checked, cells(body, shared), where, int(line) if line else None, ""), n)
+            for body, (n, line) in counts.items()
+        ]
+    except Unsupported:
+        rows = _xlsx_rows(source)
+        yield from ((r, 1) for r in read_rows(source, layout, first_row, rows))
+        return
+    yield from pairs
+
+
+def _count_rows(
+    source: CvrSource, layout: Layout, first_row: int
+) -> tuple[dict[str, list[Any]], list[str]]:
+    """Distinct row bodies (cells the layout reads) -> [rows, first row number]."""
+    unread = [
+        column_letter(c + 1)
+        for c in range(layout.first_vote)
+        if c not in (layout.precinct_col, layout.batch_col)
+    ]
+    drop = cells_of_columns(unread) if unread else None
+    ids = (
+        None if layout.id_col is None else valued_cells_of_column(column_letter(layout.id_col + 1))
+    )
+    counts: dict[str, list[Any]] = {}
+    previous, in_header = 0, first_row > 1
+    with _open_sheet(source) as (xml, shared):
+        for text in _guard(chunks(xml), source.shown_path):
+            if in_header:
+                start, previous = split_at_row(text, first_row, previous)
+                _check_header_rows(source, layout, rows_in(text[:start]), first_row, shared)
+                in_header = start == len(text)
+                text = text[start:]
+            if ids is not None and len(ids.findall(text)) != text.count("<row"):
+                raise Unsupported("a row without its id: read it precisely")
+            if drop is not None:
+                text = drop.sub("", text)
+            count_rows(text, counts)
+    return counts, shared
+
+
+def _check_header_rows(
+    source: CvrSource, layout: Layout, rows: list[Any], first_row: int, shared: list[str]
+) -> None:
+    for number, body in rows:
+        if number and int(number) == first_row - 1:
+            _check_header(source, layout, cells(body, shared), first_row - 1)
+
+
+#: Distinct rows remembered while scanning a sheet (rows with unique ids are never alike).
+_CACHE_LIMIT = 1 << 18
+
+
+def _xlsx_records(source: CvrSource, layout: Layout, first_row: int) -> Iterator[CastVoteRecord]:
+    """The sheet's records, scanned fast; what the scanner cannot read, openpyxl reads."""
+    progress = [0, 0]  # last row number handled, records yielded
+    try:
+        yield from _scanned_records(source, layout, first_row, progress)
+    except Unsupported:
+        done, index = progress
+        rows = (row for row in _xlsx_rows(source) if row[0] > done)
+        yield from read_rows(source, layout, first_row, rows, index)
+
+
+def _scanned_records(
+    source: CvrSource, layout: Layout, first_row: int, progress: list[int]
+) -> Iterator[CastVoteRecord]:
+    where = source.shown_path
+    prefix = sanitize(source.path.name)
+    first_column = layout.first_vote + 1
+    seen: dict[str, tuple[str | None, str | None, str | None, tuple[Marks, ...]]] = {}
+    with _open_sheet(source) as (xml, shared):
+        for line, body in _guard(scan_rows(xml), where):
+            if line < first_row:
+                if line == first_row - 1:
+                    _check_header(source, layout, cells(body, shared), line)
+                progress[0] = line
+                continue
+            fields = seen.get(body)
+            if fields is None:
+                record = _record(layout, cells(body, shared), where, line, "")
+                fields = (record.vendor_id, record.batch, record.precinct, record.ranks)
+                if len(seen) >= _CACHE_LIMIT:
+                    seen.clear()
+                seen[body] = fields
+            progress[0], progress[1] = line, progress[1] + 1
+            yield CastVoteRecord(
+                where,
+                line,
+                f"{prefix}-{progress[1]}",
+                fields[0],
+                None,
+                None,
+                fields[1],
+                fields[2],
+                None,
+                fields[3],
+                first_column,
+            )
+
+
+def _guard(rows: Iterator[_T], where: str) -> Iterator[_T]:
+    """The scanner's rows; a damaged archive or text becomes a :class:`BallotFileError`."""
+    try:
+        yield from rows
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, UnicodeDecodeError) as err:
+        raise BallotFileError(f"the workbook is damaged or truncated ({err})", path=where) from None
+
+
+class _open_sheet:
+    """The first sheet's XML stream and the shared strings, via openpyxl's read-only workbook."""
+
+    def __init__(self, source: CvrSource) -> None:
+        self.source = source
+
+    def __enter__(self) -> tuple[IO[bytes], list[str]]:
+        self.book = _load(self.source)
+        try:
+            sheet = self.book.worksheets[0]
+            self.xml: IO[bytes] = sheet._get_source()
+            return self.xml, list(sheet._shared_strings)
+        except BaseException:
+            self.book.close()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self.xml.close()
+        self.book.close()
+
+
+def _load(source: CvrSource) -> Any:
     import openpyxl  # deferred: loading it costs a third of a second
     from openpyxl.utils.exceptions import InvalidFileException
-    from openpyxl.worksheet._reader import WorkSheetParser
 
-    where = source.shown_path
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "Unknown extension ..." in ES&S files
-            book = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
+            return openpyxl.load_workbook(source.path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
         raise BallotFileError(
-            f"not a readable xlsx workbook ({err})", path=where, field="filePath"
+            f"not a readable xlsx workbook ({err})", path=source.shown_path, field="filePath"
         ) from None
+
+
+def _xlsx_rows(source: CvrSource) -> Iterator[Row]:
+    """The rows present in the first sheet, streamed with openpyxl's read-only parser."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    where = source.shown_path
+    book = _load(source)
     try:
         sheet = book.worksheets[0]
         with sheet._get_source() as xml:

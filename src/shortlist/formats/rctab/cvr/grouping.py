@@ -108,6 +108,19 @@ class Grouper:
     def add(self, record: CastVoteRecord) -> None:
         self.add_all((record,))
 
+    def add_counted(self, pairs: Iterable[tuple[CastVoteRecord, int]]) -> None:
+        """Records each standing for ``count`` identical ballots."""
+        counts, first_seen = self.counts, self.first_seen
+        for record, count in pairs:
+            key = (record.ranks, record.precinct, record.batch)
+            if key in counts:
+                counts[key] += count
+            else:
+                self.check(record)
+                counts[key] = count
+                first_seen[key] = record
+            self.record_count += count
+
     def add_all(self, records: Iterable[CastVoteRecord]) -> None:
         counts, first_seen = self.counts, self.first_seen
         n = 0

@@ -21,6 +21,7 @@ READERS = {
 PROVIDERS = tuple(READERS)
 
 Reader = Callable[[CvrSource, int | None], Iterator[CastVoteRecord]]
+Counted = Callable[[CvrSource, int | None], Iterator[tuple[CastVoteRecord, int]]]
 
 
 def iter_records(source: CvrSource, *, max_rankings: int | None = None) -> Iterator[CastVoteRecord]:
@@ -40,3 +41,18 @@ def iter_records(source: CvrSource, *, max_rankings: int | None = None) -> Itera
         raise BallotFileError("no such file or folder", path=source.shown_path, field="filePath")
     reader: Reader = importlib.import_module(f"{__package__}.{module}").read
     return reader(source, max_rankings)
+
+
+def iter_counted(
+    source: CvrSource, *, max_rankings: int | None = None
+) -> Iterator[tuple[CastVoteRecord, int]]:
+    """Records with counts: a reader that can group as it reads (ES&S) yields each distinct
+    ballot once with its count; the others yield every record with count 1."""
+    module = READERS.get(source.provider)
+    if module is None or not source.path.exists():
+        return ((r, 1) for r in iter_records(source, max_rankings=max_rankings))
+    reader = importlib.import_module(f"{__package__}.{module}")
+    counted: Counted | None = getattr(reader, "read_counted", None)
+    if counted is not None:
+        return counted(source, max_rankings)
+    return ((r, 1) for r in iter_records(source, max_rankings=max_rankings))

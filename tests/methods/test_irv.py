@@ -49,9 +49,7 @@ def test_irv_exhausts_and_skips_and_overvotes():
 
 
 def test_batch_elimination_removes_hopeless_candidates_together():
-    p = Profile.from_rankings(
-        [["A"], ["B"], ["C", "A"], ["D", "B"]], weights=[10, 9, 1, 2]
-    )
+    p = Profile.from_rankings([["A"], ["B"], ["C", "A"], ["D", "B"]], weights=[10, 9, 1, 2])
     result = registry.count(p, "irv", {"batch_elimination": "true"})
     assert set(result.rounds[0].eliminated) == {"C", "D"}
     # A 11, B 11: no majority; the tie is broken by the previous round (A 10 > B 9)
@@ -74,7 +72,9 @@ def test_bottoms_up_stops_when_continuing_fit_the_seats():
     assert [r.eliminated for r in result.rounds[:-1]] == [("T",), ("R",)]
     assert set(result.winners) == {"P", "Q", "S"}
     pct = registry.count(
-        Profile.from_rankings(BEST_PICTURE), "bottoms-up", {"seats": 3, "percentage_threshold": "0.25"}
+        Profile.from_rankings(BEST_PICTURE),
+        "bottoms-up",
+        {"seats": 3, "percentage_threshold": "0.25"},
     )
     last = pct.rounds[-1]
     assert all(v >= Fraction(1, 4) * sum(last.tally.values()) for v in last.tally.values())

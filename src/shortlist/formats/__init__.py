@@ -23,7 +23,7 @@ from shortlist.errors import BallotFileError
 from shortlist.formats import blt as _blt
 from shortlist.formats import csv as _csv
 from shortlist.formats import preflib as _preflib
-from shortlist.formats.ballotfile import BallotFile, Progress
+from shortlist.formats.ballotfile import BallotFile, Progress, is_number
 from shortlist.methods.ballots import Profile
 
 __all__ = ["FORMATS", "BallotFile", "guess_format", "read_ballots", "write_blt", "write_csv"]
@@ -72,7 +72,7 @@ def guess_format(path: str | os.PathLike[str]) -> str:
         ) from None
     if head and _PREFLIB_START.match(head[0]):
         return "preflib"
-    if head and head[0].strip().isdigit() and len(head) > 1 and "," in head[1]:
+    if head and is_number(head[0].strip()) and len(head) > 1 and "," in head[1]:
         return "preflib"
     meaningful = [line for line in head if line.strip() and not line.lstrip().startswith("#")]
     if meaningful and _BLT_START.match(meaningful[0]):

@@ -43,6 +43,11 @@ class BallotFile:
     """Droop's ``[undeclared ...]``: the candidates who stand for undeclared write-ins."""
 
 
+def is_number(text: str) -> bool:
+    """A whole number written in ASCII digits (``str.isdigit`` also takes ``²`` and ``٣``)."""
+    return text.isascii() and text.isdigit()
+
+
 def read_bytes(path: str | os.PathLike[str], progress: Progress | None = None) -> bytes:
     """The whole file, read a megabyte at a time when someone watches the progress."""
     where = os.fspath(path)

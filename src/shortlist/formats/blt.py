@@ -45,6 +45,7 @@ from shortlist.formats.ballotfile import (
     CellCodes,
     Progress,
     decode,
+    is_number,
     profile_from_rows,
     read_bytes,
 )
@@ -227,7 +228,7 @@ class _BltReader:
     def _read_counts(self) -> None:
         for attribute, what in (("n_candidates", "the number of candidates"), ("seats", "seats")):
             index, _, token = self._next(what)
-            if not token.isdigit():
+            if not is_number(token):
                 raise self.fail(
                     f"expected {what} (a whole number), found {token!r}", self.lines[index].number
                 )
@@ -239,7 +240,7 @@ class _BltReader:
             index, column, token = self._next("the ballots")
             if token == "[":
                 self._read_option(index)
-            elif token.startswith("-") and token[1:].isdigit():
+            elif token.startswith("-") and is_number(token[1:]):
                 self.header.withdrawn.append(token[1:])
                 self.header.option_lines.setdefault("withdrawn", self.lines[index].number)
             else:
@@ -286,7 +287,7 @@ class _BltReader:
 
     def _candidate(self, token: str, line: int | None) -> int:
         """The code of a candidate id (1..n) or nickname."""
-        if token.isdigit():
+        if is_number(token):
             cid = int(token)
             if 1 <= cid <= self.header.n_candidates:
                 return cid - 1
@@ -334,7 +335,7 @@ class _BltReader:
         token = words[i][1]
         if token.startswith("("):
             return 1
-        if not token.isdigit():
+        if not is_number(token):
             raise self.fail(f"ballot weight {token!r} is not a whole number", line)
         weight = int(token)
         if weight >= MAX_WEIGHT:

@@ -37,6 +37,7 @@ import io
 import itertools
 import os
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
@@ -45,7 +46,14 @@ import numpy as np
 import numpy.typing as npt
 
 from shortlist.errors import BallotFileError
-from shortlist.formats.ballotfile import BallotFile, CellCodes, Progress, decode, read_bytes
+from shortlist.formats.ballotfile import (
+    BallotFile,
+    CellCodes,
+    Progress,
+    decode,
+    is_number,
+    read_bytes,
+)
 from shortlist.methods.ballots import SKIP, Profile, group_keys
 
 if TYPE_CHECKING:
@@ -218,14 +226,15 @@ def _read_rows(
     layout: _Layout, records: Iterator[Record], path: str
 ) -> tuple[list[str], Codes, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Every ballot row as token codes, with its weight and the line it starts on."""
-    tokens: dict[str, int] = {"": 0}
+    index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+    token_of = index.__getitem__
+    token_of("")  # token 0 pads short rows
     rows: list[list[int]] = []
     weights: list[int] = []
     lines: list[int] = []
     first: list[Record] = []
     if layout.first_row is not None:
         first.append((layout.first_row, layout.start_line, layout.start_line))
-    ranks = layout.rank_columns
     for record, line, _ in itertools.chain(first, records):
         if not record:
             continue
@@ -233,14 +242,23 @@ def _read_rows(
             raise BallotFileError(
                 f"the row has {len(record)} fields, the header {layout.width}", path=path, line=line
             )
-        columns = ranks if layout.header is not None else range(len(record))
-        rows.append([tokens.setdefault(record[j], len(tokens)) for j in columns if j < len(record)])
-        weights.append(_weight(record, layout, path, line))
+        cells = record
+        if layout.weight_column is not None:
+            weights.append(_weight(record, layout, path, line))
+            cells = record[: layout.weight_column] + record[layout.weight_column + 1 :]
+        rows.append(list(map(token_of, cells)))
         lines.append(line)
-    codes = np.zeros((len(rows), max((len(r) for r in rows), default=1)), dtype=np.int32)
-    for i, row in enumerate(rows):
-        codes[i, : len(row)] = row
-    return list(tokens), codes, np.asarray(weights, np.int64), np.asarray(lines, np.int64)
+    if layout.weight_column is None:
+        weights = [1] * len(rows)
+    return list(index), _matrix(rows), np.asarray(weights, np.int64), np.asarray(lines, np.int64)
+
+
+def _matrix(rows: list[list[int]]) -> Codes:
+    """The rows as one matrix, short rows padded with token 0 (an empty cell)."""
+    width = max(map(len, rows), default=1)
+    if any(len(row) != width for row in rows):
+        rows = [row + [0] * (width - len(row)) for row in rows]
+    return np.array(rows, dtype=np.int32).reshape(len(rows), width)
 
 
 def _weight(record: list[str], layout: _Layout, path: str, line: int) -> int:
@@ -248,7 +266,7 @@ def _weight(record: list[str], layout: _Layout, path: str, line: int) -> int:
     if column is None:
         return 1
     text = record[column].strip() if column < len(record) else ""
-    if not text.isdigit() or int(text) >= MAX_WEIGHT:
+    if not is_number(text) or int(text) >= MAX_WEIGHT:
         raise BallotFileError(
             f"invalid weight {text!r}: a whole number 0 or more is needed",
             path=path,

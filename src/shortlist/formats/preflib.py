@@ -24,6 +24,7 @@ from shortlist.formats.ballotfile import (
     CellCodes,
     Progress,
     decode,
+    is_number,
     profile_from_rows,
     read_bytes,
 )
@@ -61,7 +62,7 @@ def parse_preflib(text: str, path: str = "<preflib>") -> BallotFile:
     lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), start=1)]
     lines = [(n, line) for n, line in lines if line]
     election = _Election(path)
-    if lines and lines[0][1].isdigit():
+    if lines and is_number(lines[0][1]):
         _read_old(election, lines)
     else:
         _read_current(election, lines)
@@ -86,7 +87,7 @@ def _metadata(election: _Election, number: int, line: str) -> None:
     key, value = found.group(1).upper(), found.group(2)
     if alternative := _ALTERNATIVE.match(key):
         election.names[int(alternative.group(1))] = value
-    elif key == "NUMBER VOTERS" and value.isdigit():
+    elif key == "NUMBER VOTERS" and is_number(value):
         election.voters = (int(value), number)
     else:
         election.metadata[key] = value
@@ -98,12 +99,12 @@ def _read_old(election: _Election, lines: list[tuple[int, str]]) -> None:
         raise election.fail(f"expected {n} alternatives and a count line", lines[-1][0])
     for number, line in lines[1 : n + 1]:
         ident, comma, name = line.partition(",")
-        if not comma or not ident.strip().isdigit():
+        if not comma or not is_number(ident.strip()):
             raise election.fail(f"expected 'id,name' for an alternative, found {line!r}", number)
         election.names[int(ident)] = name.strip()
     number, totals = lines[n + 1]
     parts = [p.strip() for p in totals.split(",")]
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(is_number(p) for p in parts):
         raise election.fail(
             f"expected 'voters,sum of counts,unique orders', found {totals!r}", number
         )
@@ -116,7 +117,7 @@ def _read_old(election: _Election, lines: list[tuple[int, str]]) -> None:
 def _order(election: _Election, number: int, count: str, parts: list[str]) -> None:
     """One ``count: order`` line."""
     count = count.strip()
-    if not count.isdigit() or int(count) >= MAX_WEIGHT:
+    if not is_number(count) or int(count) >= MAX_WEIGHT:
         raise election.fail(f"count {count!r} is not a whole number", number)
     items = _ITEM.findall(",".join(parts))
     row: list[int] = []
@@ -135,9 +136,9 @@ def _order(election: _Election, number: int, count: str, parts: list[str]) -> No
 def _alternative(election: _Election, number: int, token: str) -> int:
     if len(election.codes) != len(election.names):
         election.codes = {ident: code for code, ident in enumerate(sorted(election.names))}
-    if token.isdigit() and int(token) in election.codes:
+    if is_number(token) and int(token) in election.codes:
         return election.codes[int(token)]
-    if not election.names and token.isdigit():
+    if not election.names and is_number(token):
         raise election.fail("the file names no alternatives (# ALTERNATIVE NAME lines)", number)
     raise election.fail(f"alternative {token!r} is not named in the header", number)
 

@@ -155,7 +155,10 @@ def test_big_file_takes_the_fast_path_and_agrees(monkeypatch):
     text = "\n".join(lines) + "\n"
     slow = parse_csv(text, "big.csv")
     monkeypatch.setattr(fmt, "FAST_PATH_BYTES", 10)
+    careful = fmt._slow_rows
+    monkeypatch.setattr(fmt, "_slow_rows", None)  # the fast path must not fall back here
     fast = parse_csv(text, "big.csv")
+    monkeypatch.setattr(fmt, "_slow_rows", careful)
     assert np.array_equal(fast.scores, slow.scores)
     assert np.array_equal(fast.weights, slow.weights)
     lines[2 + 150] = "2,12,,,"  # row 151 (line 153) scores 12 on a 6-10 scale

@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,60 +289,80 @@ def _line_of(head: _Head, row: int) -> int | None:
 def _fast_rows(
     lines: list[str], head: _Head
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int8]] | None:
-    """Parse the rows with pyarrow; None when anything needs the careful reader."""
+    """Parse the rows with pyarrow; None when anything needs the careful reader.
+
+    Every column is read dictionary-encoded: each distinct cell text is checked once and the
+    column becomes a lookup of its codes.
+    """
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
     body = "\n".join(lines[head.header_line - 1 :]).encode()
-    names = [f"c{i}" for i in range(len(next(csv.reader([lines[head.header_line - 1]]))))]
-    types = {n: (pa.int64() if head.kind == "score" else pa.string()) for n in names}
+    width = len(next(csv.reader([lines[head.header_line - 1]])))
+    names = [f"c{i}" for i in range(width)]
+    as_text = pa.dictionary(pa.int32(), pa.string())
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, as_text), strings_can_be_null=False
+            ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     n = table.num_rows
     scores = np.empty((n, len(head.columns)), dtype=np.int32)
-    lo, hi = head.scale
     for k, i in enumerate(head.columns):
-        col = table.column(i)
-        if head.kind != "score":
-            filled = col.fill_null("").to_numpy(zero_copy_only=False).astype(str)
-            low = np.char.lower(np.char.strip(filled))
-            if not np.isin(low, YES + NO).all():
-                return None
-            scores[:, k] = np.where(np.isin(low, YES), 1, np.where(low == "", UNSCORED, 0))
-            continue
-        values = col.fill_null(UNSCORED).to_numpy()
-        marked = values != UNSCORED
-        if ((values < lo) | (values > hi))[marked].any():
+        column = _lookup(table.column(i), lambda text: _fast_cell(text, head))
+        if column is None:
             return None
-        scores[:, k] = values
-    weights = _fast_int(table, head.weight, 1, n)
-    groups = _fast_int(table, head.group, 0, n)
-    if weights is None or groups is None or (head.group is not None and (groups > 1).any()):
+        scores[:, k] = column
+    weights = _fast_whole(table, head.weight, 1, n, None)
+    groups = _fast_whole(table, head.group, 0, n, 1)
+    if weights is None or groups is None:
         return None
-    return scores, weights.astype(np.int64), groups.astype(np.int8)
+    return scores, weights, groups.astype(np.int8)
 
 
-def _fast_int(
-    table: object, index: int | None, default: int, n: int
+def _fast_cell(text: str, head: _Head) -> int | None:
+    """A cell's value, or None if the careful reader must explain it."""
+    low = text.strip().lower()
+    if head.kind != "score":
+        return 1 if low in YES else (UNSCORED if low == "" else (0 if low in NO else None))
+    if not low:
+        return UNSCORED
+    if not low.lstrip("-").isdigit() or not head.scale[0] <= int(low) <= head.scale[1]:
+        return None
+    return int(low)
+
+
+def _lookup(column: object, value: Callable[[str], int | None]) -> npt.NDArray[np.int64] | None:
+    """A dictionary-encoded column as the values of its distinct texts (None if one is bad)."""
+    chunks = []
+    for chunk in column.chunks:  # type: ignore[attr-defined]
+        table = [value(t) for t in chunk.dictionary.to_pylist()]
+        if any(v is None for v in table):
+            return None
+        codes = chunk.indices.to_numpy(zero_copy_only=False)
+        chunks.append(np.asarray(table, dtype=np.int64)[codes] if table else codes)
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+
+
+def _fast_whole(
+    table: object, index: int | None, default: int, n: int, top: int | None
 ) -> npt.NDArray[np.int64] | None:
     if index is None:
         return np.full(n, default, dtype=np.int64)
-    col = table.column(index)  # type: ignore[attr-defined]
-    if col.null_count:
-        return None
-    try:
-        values = np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.int64)
-    except (ValueError, TypeError):
-        return None
-    return None if (values < 0).any() else values
+
+    def whole(text: str) -> int | None:
+        text = text.strip()
+        ok = text.isdigit() and (top is None or int(text) <= top)
+        return int(text) if ok else None
+
+    return _lookup(table.column(index), whole)  # type: ignore[attr-defined]
 
 
 # -- PrefLib .cat ----------------------------------------------------------------------------

@@ -154,19 +154,24 @@ class ScoreProfile:
     def grouped(self) -> ScoreProfile:
         """The same profile with identical rows (and groups) merged, zero weights dropped."""
         keep = self.weights > 0
-        key = np.column_stack([self.scores[keep], self.groups[keep].astype(np.int32)])
-        if key.shape[0] == 0:
+        if not keep.any():
             return self
-        uniq, inverse = np.unique(key, axis=0, return_inverse=True)
-        summed = np.zeros(uniq.shape[0], dtype=np.int64)
-        np.add.at(summed, inverse.reshape(-1), self.weights[keep])
+        lo, hi = self.scale
+        # cells as digits: 0 for unscored, 1 + score - lo otherwise; the group as a last digit
+        digits = np.where(self.scored(), self.scores.astype(np.int64) - lo + 1, 0)[keep]
+        digits = np.column_stack([digits, self.groups[keep].astype(np.int64)])
+        base = max(hi - lo + 2, 2)
+        if base ** digits.shape[1] < 2**62:
+            keys = digits @ (base ** np.arange(digits.shape[1] - 1, -1, -1, dtype=np.int64))
+            uniq_keys, inverse = np.unique(keys, return_inverse=True)
+            uniq = (uniq_keys[:, None] // base ** np.arange(digits.shape[1] - 1, -1, -1)) % base
+        else:
+            uniq, inverse = np.unique(digits, axis=0, return_inverse=True)
+        summed = _sum_by_row(inverse.reshape(-1), self.weights[keep], uniq.shape[0])
+        cells = uniq[:, :-1]
+        scores = np.where(cells == 0, UNSCORED, cells + lo - 1).astype(np.int32)
         return ScoreProfile(
-            self.candidates,
-            uniq[:, :-1].astype(np.int32),
-            summed,
-            self.scale,
-            self.kind,
-            uniq[:, -1].astype(np.int8),
+            self.candidates, scores, summed, self.scale, self.kind, uniq[:, -1].astype(np.int8)
         )
 
     def select(self, rows: npt.NDArray[np.bool_]) -> ScoreProfile:
@@ -179,6 +184,17 @@ class ScoreProfile:
             self.kind,
             self.groups[rows],
         )
+
+
+def _sum_by_row(
+    rows: npt.NDArray[np.intp], weights: npt.NDArray[np.int64], size: int
+) -> npt.NDArray[np.int64]:
+    """Exact sums of integer weights by row index (bincount while the total is exact)."""
+    if int(weights.sum()) < 2**53 and int(weights.min(initial=0)) >= 0:
+        return np.rint(np.bincount(rows, weights=weights, minlength=size)).astype(np.int64)
+    exact = np.zeros(size, dtype=np.int64)
+    np.add.at(exact, rows, weights)
+    return exact
 
 
 def as_scores(profile: object, method: str) -> ScoreProfile:

@@ -279,7 +279,7 @@ def _slice_results(tab: Tabulation, rules: RctabRules) -> dict[str, dict[str, Re
         by_label: dict[str, Result] = {}
         for k, name in enumerate(view.names):
             rounds = tuple(
-                _round(tab, rt, _label_transfers(view.transfers.get(rt.number + 1, {}), k), None)
+                _round(tab, rt, view.transfers.get(rt.number + 1, {}).get(k, {}), None)
                 for rt in view.rounds.get(k, [])
             )
             by_label[name] = Result(
@@ -291,12 +291,6 @@ def _slice_results(tab: Tabulation, rules: RctabRules) -> dict[str, dict[str, Re
             )
         out[view.kind] = by_label
     return out
-
-
-def _label_transfers(
-    moves: Mapping[tuple[int, int, int | str], Decimal], label: int
-) -> dict[tuple[int, int | str], Decimal]:
-    return {(s, t): v for (k, s, t), v in moves.items() if k == label}
 
 
 def _round(

@@ -111,7 +111,10 @@ class View:
     labels: npt.NDArray[np.int32]
     names: tuple[str, ...]
     rounds: dict[int, list[RoundTally]] = field(default_factory=dict)
-    transfers: dict[int, dict[tuple[int, int, int | str], Decimal]] = field(default_factory=dict)
+    #: round -> slice -> (from, to) -> votes moved
+    transfers: dict[int, dict[int, dict[tuple[int, int | str], Decimal]]] = field(
+        default_factory=dict
+    )
 
 
 class Tabulation:
@@ -215,7 +218,7 @@ class Tabulation:
         r = self.round
         self.transfers[r] = defaultdict(lambda: ZERO)
         for view in self.views:
-            view.transfers[r] = defaultdict(lambda: ZERO)
+            view.transfers[r] = defaultdict(lambda: defaultdict(lambda: ZERO))
         final = self.uses_surpluses and len(self.winner_round) == self.seats
         on = self.recipient
         staying = (on >= 0) & cont[np.maximum(on, 0)]
@@ -243,7 +246,7 @@ class Tabulation:
                     raise CountError(
                         f"a ballot has no {view.kind}, but the count is by {view.kind}"
                     )
-                view.transfers[self.round][(label, source, target)] += amount
+                view.transfers[self.round][label][(source, target)] += amount
         self.recipient[i] = UNCOUNTED if chosen is None else chosen
         if chosen is None:
             self.status[i] = status

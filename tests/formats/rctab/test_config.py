@@ -188,3 +188,15 @@ def test_cli_writes_the_detailed_report(tmp_path: Path) -> None:
     expected = json.loads((CASES / SIMPLE / f"{SIMPLE}_expected_detailed_report.json").read_text())
     assert report["results"] == expected["results"]
     assert report["summary"] == expected["summary"]
+
+
+def test_slice_file_names_are_sanitized_and_unique() -> None:
+    from shortlist.formats.rctab.report import SliceFileIds
+
+    ids = SliceFileIds()
+    assert [ids.of(s) for s in ("W-1 P-02", "W-1/P-02", "W-1 P-02", "W-1?P-02")] == [
+        "W-1_P-02",
+        "W-1_P-02_1",
+        "W-1_P-02",
+        "W-1_P-02_2",
+    ]

@@ -326,6 +326,7 @@ def report_files(config: ContestConfig, result: RctabResult) -> Iterator[tuple[P
     stem = re.sub(r"_config$", "", config.path.stem)
     passes = result.passes or (result,)
     sequential = len(passes) > 1 or config.rules.winner_mode == "multiPassIrv"
+    file_ids = SliceFileIds()
     for k, one in enumerate(passes):
         prefix = f"{stem}_{k + 1}" if sequential else stem
         yield from _files(config, one, None, prefix, Path("."))
@@ -333,7 +334,7 @@ def report_files(config: ContestConfig, result: RctabResult) -> Iterator[tuple[P
         for kind, by_id in sliced.items():
             folder = Path(f"Tabulate by {kind.capitalize()}")
             for ident, part in by_id.items():
-                name = f"{prefix}_{sanitize(ident)}_{kind}"
+                name = f"{prefix}_{file_ids.of(ident)}_{kind}"
                 yield from _files(config, part, (kind, ident), name, folder, contest=one)
 
 
@@ -360,3 +361,21 @@ def _files(
 def sanitize(name: str) -> str:
     """RCTab's file-name form of a slice id."""
     return re.sub(r"[^a-zA-Z0-9_\-.]", "_", name)
+
+
+class SliceFileIds:
+    """Slice ids as file names, made unique as RCTab does (``P_1``, ``P_1_1``, ...)."""
+
+    def __init__(self) -> None:
+        self.given: dict[str, str] = {}
+
+    def of(self, ident: str) -> str:
+        if ident not in self.given:
+            base = candidate = sanitize(ident)
+            taken = set(self.given.values())
+            k = 1
+            while candidate in taken:
+                candidate = f"{base}_{k}"
+                k += 1
+            self.given[ident] = candidate
+        return self.given[ident]

@@ -65,6 +65,7 @@ FAST_PATH_BYTES = 1 << 20
 WEIGHT_LABELS = ("weight", "count")
 MAX_WEIGHT = 2**62
 _HEAD_ROWS = 4096
+_BOM = b"\xef\xbb\xbf"
 _RANK_LABEL = re.compile(r"^(rank|choice|pref|preference)\s*[_#-]?\s*\d+$", re.IGNORECASE)
 _DIRECTIVES = ("#candidates", "#withdrawn")
 
@@ -307,6 +308,8 @@ def _read_fast(path: str, size: int, progress: Progress | None) -> BallotFile:
         if layout.width == 0:
             raise _Irregular
         raw.seek(offset)
+        if offset > 0 and raw.peek(3)[:3] == _BOM:
+            raise _Irregular  # pyarrow would drop a U+FEFF that is part of a name
         names = [f"c{j}" for j in range(layout.width)]
         kinds = {names[j]: pa.dictionary(pa.int32(), pa.binary()) for j in layout.rank_columns}
         if layout.weight_column is not None:
@@ -342,7 +345,7 @@ def _layout_of_stream(raw: BinaryIO) -> tuple[_Layout, int]:
             line = raw.readline()
             if not line:
                 return
-            if len(starts) == 1 and line.startswith(b"\xef\xbb\xbf"):
+            if len(starts) == 1 and line.startswith(_BOM):
                 line = line[3:]
                 starts[0] = 3
             try:

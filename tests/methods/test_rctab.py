@@ -6,6 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shortlist.errors import CountError
 from shortlist.methods import registry
@@ -100,3 +102,64 @@ def test_fixed_remembers_its_places() -> None:
     assert Fixed.of(Decimal("14866.0000")).text() == "14866.0000"
     assert Fixed.of(Decimal("14866")).text() == "14866"
     assert Fixed.of(Decimal("14866.0000")) == 14866
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+mark = st.one_of(
+    st.none(), st.sampled_from("ABCDE"), st.sets(st.sampled_from("ABCDE"), min_size=2, max_size=3)
+)
+ballot = st.lists(mark, min_size=0, max_size=5)
+profiles = st.lists(st.tuples(ballot, st.integers(1, 5)), min_size=1, max_size=25)
+RULE_SETS = st.fixed_dictionaries(
+    {
+        "overvote_rule": st.sampled_from(
+            ["alwaysSkipToNextRank", "exhaustImmediately", "exhaustIfMultipleContinuing"]
+        ),
+        "max_skipped_ranks": st.sampled_from([None, 0, 1]),
+        "exhaust_on_duplicate": st.booleans(),
+    }
+)
+
+
+def _profile(rows: list[tuple[list[object], int]]) -> Profile:
+    ballots = [[sorted(m) if isinstance(m, set) else m for m in b] for b, _ in rows]
+    return Profile.from_rankings(
+        ballots,  # type: ignore[arg-type]
+        weights=[w for _, w in rows],
+        candidates=list("ABCDE"),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=profiles, switches=RULE_SETS)
+def test_batch_elimination_never_changes_the_winner(
+    rows: list[tuple[list[object], int]], switches: dict[str, object]
+) -> None:
+    """RCTab's claim for batch elimination: those who cannot catch up go together, same winner."""
+    profile = _profile(rows)
+    one = tabulate(profile, RctabRules(**switches))  # type: ignore[arg-type]
+    batch = tabulate(profile, RctabRules(batch_elimination=True, **switches))  # type: ignore[arg-type]
+    if not any(r.tiebreaks for r in one.rounds):
+        assert batch.winners == one.winners
+    assert len(batch.rounds) <= len(one.rounds)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=profiles, switches=RULE_SETS)
+def test_ballots_are_conserved_and_values_keep_places(
+    rows: list[tuple[list[object], int]], switches: dict[str, object]
+) -> None:
+    profile = _profile(rows)
+    rules = RctabRules(
+        seats=2,
+        winner_mode="multiWinnerAllowMultipleWinnersPerRound",
+        places=3,
+        **switches,  # type: ignore[arg-type]
+    )
+    result = tabulate(profile, rules)
+    ranked = profile.total_weight - int(profile.weights[(profile.ranks == -1).all(axis=1)].sum())
+    for r in result.rounds:
+        assert sum(r.tally.values(), Fraction(0)) + r.exhausted + r.residual == ranked
+        for v in r.tally.values():
+            assert isinstance(v, Fixed) and (v * 1000).denominator == 1  # 3 places at most

@@ -157,21 +157,25 @@ class ScoreProfile:
         if not keep.any():
             return self
         lo, hi = self.scale
-        # cells as digits: 0 for unscored, 1 + score - lo otherwise; the group as a last digit
-        digits = np.where(self.scored(), self.scores.astype(np.int64) - lo + 1, 0)[keep]
-        digits = np.column_stack([digits, self.groups[keep].astype(np.int64)])
+        # each row as one integer key: a digit per cell (0 unscored, 1 + score - lo), then the
+        # group; column by column, so no big temporaries. Else numpy's row-wise unique.
+        scores, groups, weights = self.scores[keep], self.groups[keep], self.weights[keep]
         base = max(hi - lo + 2, 2)
-        if base ** digits.shape[1] < 2**62:
-            keys = digits @ (base ** np.arange(digits.shape[1] - 1, -1, -1, dtype=np.int64))
-            uniq_keys, inverse = np.unique(keys, return_inverse=True)
-            uniq = (uniq_keys[:, None] // base ** np.arange(digits.shape[1] - 1, -1, -1)) % base
+        if base ** (self.n_candidates + 1) < 2**62:
+            keys = np.zeros(scores.shape[0], dtype=np.int64)
+            for j in range(self.n_candidates):
+                col = scores[:, j]
+                keys *= base
+                keys += np.where(col == UNSCORED, 0, col - (lo - 1))
+            keys *= base
+            keys += groups
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         else:
-            uniq, inverse = np.unique(digits, axis=0, return_inverse=True)
-        summed = _sum_by_row(inverse.reshape(-1), self.weights[keep], uniq.shape[0])
-        cells = uniq[:, :-1]
-        scores = np.where(cells == 0, UNSCORED, cells + lo - 1).astype(np.int32)
+            rows = np.column_stack([scores, groups.astype(np.int32)])
+            _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+        summed = _sum_by_row(inverse.reshape(-1), weights, first.shape[0])
         return ScoreProfile(
-            self.candidates, scores, summed, self.scale, self.kind, uniq[:, -1].astype(np.int8)
+            self.candidates, scores[first], summed, self.scale, self.kind, groups[first]
         )
 
     def select(self, rows: npt.NDArray[np.bool_]) -> ScoreProfile:

@@ -304,3 +304,38 @@ def test_missing_files_are_named(provider: str, tmp_path: Path) -> None:
 def test_unknown_provider_is_named(tmp_path: Path) -> None:
     with pytest.raises(BallotFileError, match="unknown CVR provider 'vote-o-matic'"):
         read_sources([CvrSource("vote-o-matic", tmp_path)], [CandidateSpec("A")])
+
+
+# -- CDF JSON: the election read from the file's end --------------------------------------
+
+
+def test_cdf_json_election_found_at_the_end_gives_the_same_ballots(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from shortlist.formats.rctab.cvr import cdf
+
+    sources, candidates, max_rankings = case_inputs("test_set_multi_winner_whole_threshold")
+    first_pass = read_sources(sources, candidates, max_rankings=max_rankings)
+    size = sources[0].path.stat().st_size
+    monkeypatch.setattr(cdf, "TAIL", size - 1)  # the file counts as large: its tail is searched
+    assert cdf._tail_members(sources[0]) is not None
+    from_tail = read_sources(sources, candidates, max_rankings=max_rankings)
+    assert from_tail.profile.rankings() == first_pass.profile.rankings()
+
+
+def test_cdf_json_two_elections_are_an_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from shortlist.formats.rctab.cvr import cdf
+
+    (source,), candidates, _ = case_inputs("test_set_0_skipped_first_choice")
+    report = json.loads(source.path.read_text())
+    decoy = json.loads(json.dumps(report["Election"]))
+    decoy[0]["Candidate"][0]["Name"] = "Someone Else"
+    text = json.dumps(report, indent=1)
+    text = text[:-1] + ',"Notes": {"Election": ' + json.dumps(decoy) + "}}"
+    path = tmp_path / "cvr.json"
+    path.write_text(text)
+    monkeypatch.setattr(cdf, "TAIL", path.stat().st_size - 1)
+    with pytest.raises(BallotFileError, match="not the one found at its end"):
+        read_sources([replace(source, path=path)], candidates)

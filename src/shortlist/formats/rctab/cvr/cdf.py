@@ -16,6 +16,8 @@ one CVR.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +25,7 @@ from typing import Any
 from shortlist.errors import BallotFileError
 from shortlist.formats.rctab.cvr import cdf_xml
 from shortlist.formats.rctab.cvr.jsonstream import open_stream
-from shortlist.formats.rctab.cvr.rankings import Rankings
+from shortlist.formats.rctab.cvr.rankings import ranks_of
 from shortlist.formats.rctab.cvr.records import (
     OVERVOTE,
     UNDECLARED_WRITE_INS,
@@ -54,6 +56,7 @@ class Election:
     contest_id: str
     selection_names: dict[str, str]
     precincts: dict[str, str]
+    members: dict[str, Any]
 
 
 def _read_json(source: CvrSource) -> Iterator[CastVoteRecord]:
@@ -65,7 +68,7 @@ def _read_json(source: CvrSource) -> Iterator[CastVoteRecord]:
         try:
             for key in stream.members():
                 if key != "CVR":
-                    stream.value()
+                    _same_as_guessed(key, stream.value(), election, where)
                     continue
                 n = 0
                 for cvr in stream.items():
@@ -80,7 +83,46 @@ def _read_json(source: CvrSource) -> Iterator[CastVoteRecord]:
 
 
 def _json_election(source: CvrSource) -> Election:
-    """First pass: everything but the CVRs (which are skipped one by one)."""
+    """What the CVRs refer to: from the file's tail when it is there, else a first pass."""
+    head = _tail_members(source) or _head_members(source)
+    return _election_of(head, source)
+
+
+#: How much of a large file's end is searched for the election (RCTab writes it last).
+TAIL = 1 << 24
+_TOP_KEYS = ("Election", "GpUnit")
+
+
+def _tail_members(source: CvrSource) -> dict[str, Any] | None:
+    """``Election`` and ``GpUnit`` decoded from the end of a large file, or None.
+
+    The main pass checks them against the members it meets, so a wrong guess is an error,
+    never a wrong count.
+    """
+    size = source.path.stat().st_size
+    if size <= TAIL:
+        return None
+    with source.path.open("rb") as handle:
+        handle.seek(size - TAIL)
+        text = handle.read().decode("utf-8", errors="replace")
+    found: dict[str, Any] = {}
+    decoder = json.JSONDecoder()
+    for key in _TOP_KEYS:
+        matches = list(re.finditer(rf'(?<!\\)"{key}"\s*:\s*', text))
+        if not matches:
+            return None
+        try:
+            value, _ = decoder.raw_decode(text, matches[-1].end())
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(value, list):
+            return None
+        found[key] = value
+    return found
+
+
+def _head_members(source: CvrSource) -> dict[str, Any]:
+    """A first pass over the whole file: every member but the CVRs (skipped one by one)."""
     where = source.shown_path
     handle, stream = open_stream(source.path, where)
     head: dict[str, Any] = {}
@@ -94,7 +136,7 @@ def _json_election(source: CvrSource) -> Election:
                     head[key] = stream.value()
         except UnicodeDecodeError as err:
             raise BallotFileError(f"not UTF-8 text ({err.reason})", path=where) from None
-    return _election_of(head, source)
+    return head
 
 
 def _election_of(head: dict[str, Any], source: CvrSource) -> Election:
@@ -123,7 +165,17 @@ def _election_of(head: dict[str, Any], source: CvrSource) -> Election:
     precincts: dict[str, str] = {}
     for unit in head.get("GpUnit") or ():
         _put_unique(precincts, unit.get("@id"), unit.get("Name"), "GpUnit", where)
-    return Election(str(contest.get("@id")), names, precincts)
+    members = {k: head.get(k) for k in _TOP_KEYS}
+    return Election(str(contest.get("@id")), names, precincts, members)
+
+
+def _same_as_guessed(key: str, value: Any, election: Election, where: str) -> None:
+    if key in election.members and value != election.members[key]:
+        raise BallotFileError(
+            f"the report's {key} is not the one found at its end; the file is not one report",
+            path=where,
+            field=key,
+        )
 
 
 def _list(head: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
@@ -168,10 +220,11 @@ def _json_record(
     contest = _json_contest(cvr, election.contest_id, where, line)
     if contest is None:
         return None
-    rankings = Rankings(where, line)
+    names = election.selection_names
+    pairs: list[tuple[Any, str]] = []
     for selection in contest.get("CVRContestSelection") or ():
         ident = selection.get("ContestSelectionId")
-        name = election.selection_names.get(ident)
+        name = names.get(ident)
         if name is None:
             raise BallotFileError(
                 f"contest selection {ident!r} is not in the contest",
@@ -180,26 +233,26 @@ def _json_record(
                 field="ContestSelectionId",
             )
         if "Rank" in selection:
-            rankings.add(selection["Rank"], name)
+            pairs.append((selection["Rank"], name))
             continue
         for position in selection.get("SelectionPosition") or ():
             if "CVRWriteIn" in position:
                 name = UNDECLARED_WRITE_INS
             if position.get("HasIndication") == NO or position.get("IsAllocable") == NO:
                 continue
-            rankings.add(position.get("Rank"), name)
+            pairs.append((position.get("Rank"), name))
     unit = cvr.get("BallotStyleUnitId")
     return CastVoteRecord(
-        where=where,
-        line=line,
-        record_id=record_id,
-        vendor_id=_text(cvr.get("BallotPrePrintedId")),
-        contest_id=None,
-        tabulator_id=None,
-        batch=_text(cvr.get("BatchSequenceId")),
-        precinct=election.precincts.get(unit) if unit is not None else None,
-        precinct_portion=None,
-        ranks=rankings.ranks(),
+        where,
+        line,
+        record_id,
+        _text(cvr.get("BallotPrePrintedId")),
+        None,
+        None,
+        _text(cvr.get("BatchSequenceId")),
+        election.precincts.get(unit) if unit is not None else None,
+        None,
+        ranks_of(pairs, where, line),
     )
 
 

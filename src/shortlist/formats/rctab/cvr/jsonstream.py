@@ -8,6 +8,7 @@ CVR report with millions of records is read with memory for one record at a time
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -15,7 +16,7 @@ from typing import Any, TextIO
 from shortlist.errors import BallotFileError
 
 _CHUNK = 1 << 20
-_WHITESPACE = " \t\r\n"
+_SPACE = re.compile(r"[ \t\r\n]*")
 
 
 class JsonStream:
@@ -40,7 +41,6 @@ class JsonStream:
         if not chunk:
             self.eof = True
             return False
-        self.line += self.buffer.count("\n", 0, self.pos)
         self.buffer = self.buffer[self.pos :] + chunk
         self.pos = 0
         return True
@@ -52,10 +52,10 @@ class JsonStream:
     def peek(self) -> str:
         """The next character that is not white space ('' at the end)."""
         while True:
-            while self.pos < len(self.buffer) and self.buffer[self.pos] in _WHITESPACE:
-                if self.buffer[self.pos] == "\n":
-                    self.line += 1
-                self.pos += 1
+            end = _SPACE.match(self.buffer, self.pos).end()  # type: ignore[union-attr]
+            if end > self.pos:
+                self.line += self.buffer.count("\n", self.pos, end)
+                self.pos = end
             if self.pos < len(self.buffer) or not self._more():
                 return self.buffer[self.pos : self.pos + 1]
 

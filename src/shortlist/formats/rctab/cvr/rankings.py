@@ -41,3 +41,18 @@ class Rankings:
             return ()
         top = max(self.by_rank)
         return tuple(tuple(self.by_rank.get(r, ())) for r in range(1, top + 1))
+
+
+def ranks_of(pairs: list[tuple[Any, str]], where: str, line: int | None) -> tuple[Marks, ...]:
+    """Marks per rank from (rank, name) pairs in file order: :class:`Rankings` in one call."""
+    if not pairs:
+        return ()
+    by_rank: dict[int, list[str]] = {}
+    for rank, name in pairs:
+        if type(rank) is not int or rank < 1:
+            rankings = Rankings(where, line)
+            rankings.add(rank, name)  # a whole number in a string, or an error
+            rank = next(iter(rankings.by_rank))
+        by_rank.setdefault(rank, []).append(name)
+    top = max(by_rank)
+    return tuple(tuple(by_rank[r]) if r in by_rank else () for r in range(1, top + 1))

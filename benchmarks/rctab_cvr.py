@@ -1,0 +1,350 @@
+"""Time RCTab contests end to end on the Minneapolis 2017 CVR replicated to millions of ballots.
+
+RCTab publishes about 5 minutes for 10^6 ballots and about 30 minutes for 6x10^6 (issue 4).
+This script builds, under a scratch folder (never in the repository):
+
+* an ES&S xlsx: the 105,928 rows of the Minneapolis 2017 mayoral CVR repeated (precinct,
+  three choices, count) to the size asked, written as xlsx XML straight into a zip;
+* the equivalent NIST CDF JSON (one CVR per ballot, the CVRs before the election, as RCTab
+  writes them), with precincts as GpUnits;
+* a copy of the case's contest config pointing at each (same rules, candidates and labels),
+
+then runs ``shortlist tabulate CONFIG --format rctab-json -o OUT`` as a child process (start-up,
+reading, counting per precinct as the config asks, writing) and, separately, a child that only
+reads the CVRs (``read_sources``). Wall time and the child's peak memory (``ru_maxrss`` from
+``wait4``) go into ``benchmarks/rctab.md``.
+
+    .venv/bin/python benchmarks/rctab_cvr.py                 # 10^6 ballots
+    .venv/bin/python benchmarks/rctab_cvr.py --sizes 1e6,6e6 # and 6x10^6 (minutes, ~2 GB disk)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+CASE = ROOT / "tests" / "cases" / "rctab" / "2017_minneapolis_mayor"
+SHEET_COPY = (
+    ROOT / "tests" / "cases" / "rctab_csv" / "2017_minneapolis_mayor"
+    / "2017_minneapolis_mayor_cvr.xlsx.csv"
+)  # fmt: skip
+CONFIG = CASE / "2017_minneapolis_mayor_config.json"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+SHORTLIST = ROOT / ".venv" / "bin" / "shortlist"
+RESULTS = ROOT / "benchmarks" / "rctab.md"
+RCTAB_SECONDS = {10**6: 5 * 60, 6 * 10**6: 30 * 60}  # RCTab's published times (issue 4)
+
+Row = tuple[str, ...]
+
+
+def base_rows() -> tuple[Row, list[Row]]:
+    """Header and ballot rows of the Minneapolis 2017 sheet (from its lossless CSV copy)."""
+    with SHEET_COPY.open(newline="", encoding="utf-8") as handle:
+        rows = [tuple(r) for r in csv.reader(handle)]
+    return rows[0], rows[1:]
+
+
+# -- the ES&S workbook ------------------------------------------------------------------------
+
+_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        'worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://'
+        'schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Marked '
+        'Sheet" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>'
+    ),
+}
+
+
+def write_xlsx(path: Path, header: Row, rows: list[Row], size: int) -> None:
+    """The sheet's rows repeated to ``size`` ballots, as an xlsx of shared strings."""
+    strings: dict[str, int] = {}
+    for row in [header, *rows]:
+        for cell in row[:4]:
+            strings.setdefault(cell, len(strings))
+    letters = "ABCD"
+
+    def cells(row: Row) -> str:
+        out = "".join(
+            f'<c r="{letters[j]}{{n}}" t="s"><v>{strings[v]}</v></c>'
+            for j, v in enumerate(row[:4])
+            if v != ""
+        )
+        return out + '<c r="E{n}"><v>1</v></c>'
+
+    templates = [cells(r) for r in rows]
+    head = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://'
+        'schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:E'
+        f'{size + 1}"/><sheetData>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        for name, text in _PARTS.items():
+            book.writestr(name, text)
+        sst = "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
+        book.writestr(
+            "xl/sharedStrings.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.'
+            f'openxmlformats.org/spreadsheetml/2006/main" uniqueCount="{len(strings)}">{sst}</sst>',
+        )
+        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(head.encode())
+            header_cells = "".join(
+                f'<c r="{"ABCDE"[j]}1" t="s"><v>{strings.get(v, 0)}</v></c>'
+                for j, v in enumerate(header[:4])
+            )
+            sheet.write(f'<row r="1" spans="1:5">{header_cells}</row>'.encode())
+            batch: list[str] = []
+            for i in range(size):
+                n = i + 2
+                body = templates[i % len(templates)].format(n=n)
+                batch.append(f'<row r="{n}" spans="1:5">{body}</row>')
+                if len(batch) == 20000:
+                    sheet.write("".join(batch).encode())
+                    batch = []
+            sheet.write(("".join(batch) + "</sheetData></worksheet>").encode())
+
+
+# -- the CDF JSON -----------------------------------------------------------------------------
+
+
+MARK = (
+    '{"ContestSelectionId":"SELECTION","SelectionPosition":[{"HasIndication":"yes",'
+    '"IsAllocable":"unknown","NumberVotes":1,"Rank":RANK}]}'
+)
+#: One CVR; ``%(n)d`` is its number (the ids must differ, as in real files).
+CVR = (
+    '{"@type":"CVR","BallotPrePrintedId":"%(n)d","BallotStyleUnitId":"UNIT",'
+    '"CVRSnapshot":[{"@id":"s-%(n)d","CVRContest":[{"CVRContestSelection":[MARKS],'
+    '"ContestId":"contest-1"}],"Type":"original"}],"CurrentSnapshotId":"s-%(n)d",'
+    '"ElectionId":"election-1"}'
+)
+
+
+def write_cdf(path: Path, rows: list[Row], size: int, candidates: list[str], name: str) -> None:
+    """The same ballots as a CDF report: CVRs first, then the election and the precincts."""
+    selection = {c: f"cs-{i}" for i, c in enumerate(candidates)}
+    selection["overvote"] = "cs-over"
+    selection["UWI"] = "cs-uwi"
+    precincts: dict[str, str] = {}
+    templates = []
+    for row in rows:
+        unit = precincts.setdefault(row[0], f"gpu-{len(precincts) + 1}")
+        marks = [
+            MARK.replace("SELECTION", selection[v.strip()]).replace("RANK", str(r))
+            for r, v in enumerate(row[1:4], start=1)
+            if v.strip() not in ("", "undervote")
+        ]
+        templates.append(CVR.replace("UNIT", unit).replace("MARKS", ",".join(marks)))
+    named = [(c, f"c-{i}") for i, c in enumerate(candidates)] + [("overvote", "c-over")]
+    election = {
+        "@id": "election-1",
+        "Candidate": [{"@id": cid, "Name": n} for n, cid in named],
+        "Contest": [
+            {
+                "@id": "contest-1",
+                "Name": name,
+                "ContestSelection": [
+                    *({"@id": selection[n], "CandidateIds": [cid]} for n, cid in named),
+                    {"@id": "cs-uwi", "IsWriteIn": "true"},
+                ],
+            }
+        ],
+    }
+    units = [{"@id": "gpu-0", "Name": "Minneapolis", "Type": "other"}]
+    units += [{"@id": u, "Name": p, "Type": "precinct"} for p, u in precincts.items()]
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"@type":"CVR.CastVoteRecordReport","CVR":[\n')
+        for i in range(size):
+            template = templates[i % len(templates)]
+            out.write(("" if i == 0 else ",\n") + template % {"n": i + 1})
+        out.write(f'\n],"Election":[{json.dumps(election)}],"GpUnit":{json.dumps(units)},')
+        out.write('"ReportGeneratingDeviceIds":["rd-1"],"ReportingDevice":[{"@id":"rd-1"}],')
+        out.write('"Party":[],"Version":"1.0.0"}\n')
+
+
+# -- configs and runs -------------------------------------------------------------------------
+
+
+def write_configs(folder: Path, xlsx: Path, cdf: Path) -> tuple[Path, Path]:
+    config = json.loads(CONFIG.read_text(encoding="utf-8"))
+    (source,) = config["cvrFileSources"]
+    ess = dict(config, cvrFileSources=[dict(source, filePath=str(xlsx))])
+    cdf_source = dict(
+        source,
+        provider="cdf",
+        filePath=str(cdf),
+        contestId=config["outputSettings"]["contestName"],
+        firstVoteColumnIndex="",
+        firstVoteRowIndex="",
+        precinctColumnIndex="",
+        skippedRankLabel="",
+    )
+    # RCTab does not tabulate CDF files by precinct (its config validation refuses it)
+    settings = dict(config["outputSettings"], tabulateByPrecinct=False)
+    as_cdf = dict(config, cvrFileSources=[cdf_source], outputSettings=settings)
+    paths = (folder / f"{xlsx.stem}_ess_config.json", folder / f"{cdf.stem}_cdf_config.json")
+    for path, doc in zip(paths, (ess, as_cdf), strict=True):
+        path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    return paths
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+    ok: bool
+    note: str
+
+
+def run_child(argv: list[str]) -> Run:
+    """Wall time and peak resident memory of one child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    out = (child.stdout.read() if child.stdout else "") + (
+        child.stderr.read() if child.stderr else ""
+    )
+    ok = os.waitstatus_to_exitcode(status) == 0
+    return Run(seconds, usage.ru_maxrss / 1024, ok, "" if ok else out.strip()[-300:])
+
+
+READ_ONLY = """
+import sys, time
+from shortlist.formats.rctab.config import read_config
+from shortlist.formats.rctab.cvr import read_sources
+config = read_config(sys.argv[1])
+records = read_sources(config.sources, config.candidates, max_rankings=config.rules.max_rankings)
+print(records.record_count, records.profile.n_rows)
+"""
+
+
+def measure(config: Path, out: Path) -> tuple[Run, Run]:
+    read = run_child([str(PYTHON), "-c", READ_ONLY, str(config)])
+    tabulate = run_child(
+        [str(SHORTLIST), "tabulate", str(config), "--format", "rctab-json", "-o", str(out)]
+    )
+    if tabulate.ok:
+        summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
+        tabulate.note = f"{summary['totalNumBallots']} ballots counted"
+    return read, tabulate
+
+
+def size_label(size: int) -> str:
+    return f"{size // 10**6}×10^6" if size % 10**6 == 0 else f"{size:,}"
+
+
+def table(lines: list[tuple[str, int, float, Run, Run]]) -> str:
+    out = [
+        "| CVR | ballots | file | read only: s | read: peak MiB | `tabulate`: s | "
+        "`tabulate`: peak MiB | RCTab (published) | × RCTab |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, size, mib, read, tab in lines:
+        rctab = RCTAB_SECONDS.get(size)
+        ratio = f"{rctab / tab.seconds:,.0f}×" if rctab and tab.ok else "–"
+        tab_s = f"{tab.seconds:.1f}" if tab.ok else f"failed: {tab.note}"
+        read_s = f"{read.seconds:.1f}" if read.ok else f"failed: {read.note}"
+        out.append(
+            f"| {kind} | {size_label(size)} | {mib:,.0f} MiB | {read_s} | "
+            f"{read.peak_mib:,.0f} | {tab_s} | {tab.peak_mib:,.0f} | "
+            f"{f'~{rctab // 60} min' if rctab else '–'} | {ratio} |"
+        )
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1e6", help="ballot counts, e.g. 1e6,6e6")
+    parser.add_argument("--workdir", default="/tmp/shortlist-rctab-bench", type=Path)
+    parser.add_argument("--no-write", action="store_true", help=f"do not rewrite {RESULTS}")
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    header, rows = base_rows()
+    config = json.loads(CONFIG.read_text(encoding="utf-8"))
+    candidates = [c["name"] for c in config["candidates"]]
+    lines = []
+    for size in (int(float(s)) for s in args.sizes.split(",")):
+        xlsx = args.workdir / f"minneapolis_2017_x{size}.xlsx"
+        cdf = args.workdir / f"minneapolis_2017_x{size}.json"
+        contest = config["outputSettings"]["contestName"]
+        for path, write in (
+            (xlsx, lambda p, n=size: write_xlsx(p, header, rows, n)),
+            (cdf, lambda p, n=size, c=contest: write_cdf(p, rows, n, candidates, c)),
+        ):
+            if not path.exists():
+                start = time.perf_counter()
+                write(path)
+                print(f"wrote {path} in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        for kind, cvr, conf in zip(
+            ("ES&S xlsx", "CDF JSON"), (xlsx, cdf), write_configs(args.workdir, xlsx, cdf),
+            strict=True,
+        ):  # fmt: skip
+            read, tab = measure(conf, args.workdir / f"{conf.stem}_report.json")
+            mib = cvr.stat().st_size / 2**20
+            print(f"{kind} {size}: read {read.seconds:.1f} s, tabulate {tab.seconds:.1f} s "
+                  f"{tab.peak_mib:.0f} MiB {tab.note}", file=sys.stderr)  # fmt: skip
+            lines.append((kind, size, mib, read, tab))
+    text = table(lines)
+    print(text)
+    if not args.no_write:
+        write_results(text)
+
+
+def write_results(text: str) -> None:
+    stamp = time.strftime("%Y-%m-%d")
+    cpu = os.cpu_count()
+    RESULTS.write_text(
+        "# RCTab contests at scale\n\n"
+        "`benchmarks/rctab_cvr.py` replicates the Minneapolis 2017 mayoral CVR (105,928 ballots, "
+        "132 precincts) to the sizes below as an ES&S xlsx and as the equivalent CDF JSON, "
+        "then times `shortlist tabulate CONFIG --format rctab-json -o OUT` end to end in a "
+        "fresh process (start-up, reading, counting with the case's rules including its "
+        "per-precinct tabulation, writing the report), and separately a process that only reads "
+        "the CVRs. Peak memory is the child's `ru_maxrss`. RCTab's published times: about 5 "
+        "minutes for 10^6 ballots, about 30 minutes for 6×10^6 (issue 4).\n\n"
+        f"Run {stamp} on a shared machine ({cpu} cores, other jobs running); rerun with "
+        "`.venv/bin/python benchmarks/rctab_cvr.py --sizes 1e6,6e6`.\n\n"
+        f"{text}\n",
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shortlist.errors import BallotFileError
-from shortlist.formats import BallotFile
+from shortlist.formats import BallotFile, blt_block
+from shortlist.formats import blt as blt_format
 from shortlist.formats import csv as csv_format
 from shortlist.formats.blt import parse_blt
 from shortlist.formats.csv import parse_csv
@@ -59,9 +60,36 @@ def test_the_csv_fast_path_agrees_with_the_careful_one(text: str) -> None:
     assert fast == careful
 
 
-def _outcome(read: Callable[[], BallotFile]) -> object:
+BALLOT_LINES = st.lists(
+    st.one_of(
+        st.builds(
+            lambda w, ids: " ".join(map(str, [w, *ids, 0])),
+            st.one_of(st.integers(1, 50), st.just(2**33), st.just(2**62)),
+            st.lists(st.integers(1, 5), max_size=6),
+        ),
+        st.sampled_from(["1 2", "1 0 2 0", "0 1 0", "1 6 0", "2 1\t3 0", "", "1 2 0 ", "3 1=2 0"]),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(BALLOT_LINES, st.sampled_from(["\n", "\r\n"]))
+def test_the_blt_fast_block_agrees_with_the_line_reader(lines: list[str], end: str) -> None:
+    text = end.join(["4 2", "[tie 4 3 2 1]", *lines, "0", '"A"', '"B"', '"C"', '"D"', '"T"', ""])
+    fast = _outcome(lambda: blt_format.parse_blt(text, "b.blt"), fast_block=True)
+    careful = _outcome(lambda: blt_format.parse_blt(text, "b.blt"), fast_block=False)
+    assert fast == careful
+
+
+def _outcome(read: Callable[[], BallotFile], fast_block: bool | None = None) -> object:
+    saved = blt_block.MIN_BYTES
+    if fast_block is not None:
+        blt_block.MIN_BYTES = 0 if fast_block else 1 << 60
     try:
         profile = read().profile
     except BallotFileError as error:
         return str(error)
+    finally:
+        blt_block.MIN_BYTES = saved
     return (profile.candidates, profile.rankings(), sorted(profile.withdrawn))

@@ -97,12 +97,13 @@ def _records(
     weights = tokens[firsts]
     if bool((weights <= 0).any()) or bool((weights >= 2**62).any()):
         return None
-    if int(tokens.max()) >= 2**31:  # a huge weight, or a number numpy saturated
-        return None
     lengths = zeros - firsts - 1
     width = max(int(lengths.max()), 1)
     ids = np.zeros((len(firsts), width), dtype=np.int32)
     for rank in range(width):
         marked = np.flatnonzero(lengths > rank)
-        ids[marked, rank] = tokens[firsts[marked] + 1 + rank]
+        marks = tokens[firsts[marked] + 1 + rank]
+        if marks.size and int(marks.max()) >= 2**31:
+            return None  # no candidate id is that big: let the line reader say so
+        ids[marked, rank] = marks
     return NumericBlock(start, end, ids, weights)

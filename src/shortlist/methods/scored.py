@@ -204,6 +204,8 @@ def _sum_by_row(
 def as_scores(profile: object, method: str) -> ScoreProfile:
     """``profile`` if it holds score ballots; a :class:`CountError` naming the method if not."""
     if isinstance(profile, ScoreProfile):
+        if profile.total_weight == 0:
+            raise CountError("the election has no ballots")
         return profile
     raise CountError(
         f"method {method!r} counts score or approval ballots, not ranked ballots; "

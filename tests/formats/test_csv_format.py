@@ -190,3 +190,16 @@ def test_the_fast_path_reads_regular_files_itself(tmp_path: Path) -> None:
 def test_bytes_that_are_not_utf8_are_an_error_with_their_line(read) -> None:
     with pytest.raises(BallotFileError, match=r":3: the file is not UTF-8"):
         read("", raw=b"rank1\nA\nCaf\xe9\n")
+
+
+def test_a_header_with_a_trailing_comma_is_still_a_header(read) -> None:
+    ballots = read("rank1,rank2,\nA,B,\nB,,\n")
+    assert ballots.profile.candidates == ("A", "B")
+    assert ballots.profile.total_weight == 2
+
+
+def test_a_header_with_a_foreign_column_is_refused(read) -> None:
+    with pytest.raises(BallotFileError) as caught:
+        read("Precinct,rank1,rank2\nP1,A,B\n")
+    assert caught.value.line == 1
+    assert "column 'Precinct' is neither a rank nor a weight" in str(caught.value)

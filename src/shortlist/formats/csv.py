@@ -12,7 +12,9 @@ The layout, top to bottom (every part optional but the ballots)::
 * **Header.** The first row after the ``#`` rows is a header when every one of its fields is
   a rank label (``rank1``, ``Rank 2``, ``choice3``, ``pref_4``, ``preference 5``: a word
   ``rank``/``choice``/``pref``/``preference`` and a number, any case) or a weight label
-  (``weight`` or ``count``). Otherwise it is the first ballot.
+  (``weight`` or ``count``) or empty, and at least one is not empty. Otherwise it is the first
+  ballot. A header with rank labels and some other column is an error (rather than reading that
+  column's label as a candidate).
 * **Weight.** A header column labelled ``weight`` or ``count`` holds how many voters cast the
   row's ballot: a whole number ``>= 0``. Without one every row is one ballot.
 * **Cells.** A cell holds a candidate's name (surrounding spaces are ignored); an empty cell is a
@@ -97,7 +99,7 @@ class _Layout:
 
     def label(self, rank: int) -> str:
         """The header label of the ``rank``-th rank column (from 0)."""
-        if self.header is not None:
+        if self.header is not None and self.header[self.rank_columns[rank]]:
             return self.header[self.rank_columns[rank]]
         return f"rank{rank + 1}"
 
@@ -124,7 +126,13 @@ def _read_layout(records: Iterator[Record]) -> _Layout:
             _directive(layout, first.lower(), record[1:], start)
             continue
         labels = [f.strip() for f in record]
-        if all(_RANK_LABEL.match(x) or x.lower() in WEIGHT_LABELS for x in labels):
+        known = [not x or bool(_RANK_LABEL.match(x)) or x.lower() in WEIGHT_LABELS for x in labels]
+        if any(_RANK_LABEL.match(x) for x in labels) and not all(known):
+            other = labels[known.index(False)]
+            raise _LayoutError(
+                f"the header's column {other!r} is neither a rank nor a weight", start
+            )
+        if all(known) and any(labels):
             layout.header = labels
             weights = [j for j, x in enumerate(labels) if x.lower() in WEIGHT_LABELS]
             layout.weight_column = weights[0] if weights else None
@@ -143,7 +151,7 @@ def _directive(layout: _Layout, word: str, fields: list[str], line: int) -> None
     try:
         names = [_one_name(f) for f in fields if f.strip()]
     except ValueError as exc:
-        raise _BadName(str(exc.args[0]), line) from None
+        raise _LayoutError(f"{exc.args[0]!r} is not one candidate's name", line) from None
     if word == "#candidates":
         layout.declared = names
     else:
@@ -151,10 +159,12 @@ def _directive(layout: _Layout, word: str, fields: list[str], line: int) -> None
         layout.directive_line = line
 
 
-class _BadName(Exception):
-    def __init__(self, text: str, line: int) -> None:
-        super().__init__(text)
-        self.text = text
+class _LayoutError(Exception):
+    """A ``#`` row or the header is wrong (the reader adds the path)."""
+
+    def __init__(self, reason: str, line: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
         self.line = line
 
 
@@ -215,10 +225,8 @@ def parse_csv(text: str, path: str = "<csv>") -> BallotFile:
         tokens, codes, weights, lines = _read_rows(layout, records, path)
         order = _first_seen(codes, len(tokens))
         return _ballot_file(tokens, codes, weights, order, layout, path, lines)
-    except _BadName as exc:
-        raise BallotFileError(
-            f"{exc.text!r} is not one candidate's name", path=path, line=exc.line
-        ) from None
+    except _LayoutError as exc:
+        raise BallotFileError(exc.reason, path=path, line=exc.line) from None
     except csv.Error as exc:
         raise BallotFileError(f"not valid CSV: {exc}", path=path, line=reader.line_num) from None
 
@@ -355,7 +363,7 @@ def _layout_of_stream(raw: BinaryIO) -> tuple[_Layout, int]:
 
     try:
         layout = _read_layout(_numbered(csv.reader(lines())))
-    except (csv.Error, _BadName):
+    except (csv.Error, _LayoutError):
         raise _Irregular from None
     read = layout.start_line <= len(starts)
     offset = starts[layout.start_line - 1] if read else raw.tell()

@@ -41,7 +41,8 @@ def record_viewing(
 ) -> None:
     """Note that ``member`` watched ``entries`` of ``category`` (for viewing gates)."""
     edition_id = uow.editions.id_of(edition)
-    uow.editions.member(edition_id, member)
+    if not uow.editions.has_member(edition_id, member):
+        raise BallotRefused(f"no member {member!r} on the roll of {edition}")
     ids = uow.editions.entry_ids(uow.editions.category_id(edition_id, category))
     unknown = [k for k in entries if k not in ids]
     if unknown:

@@ -5,31 +5,97 @@ They read and write rows and hand back domain objects; they decide nothing (the 
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Row,
+    String,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shortlist.domain.codec import round_from_dict, round_to_dict
 from shortlist.domain.errors import Conflict, NotFound
 from shortlist.domain.lifecycle import RoundStatus
-from shortlist.domain.model import Branch, Category, Credit, Edition, Entry, Member, MemberStatus
+from shortlist.domain.model import (
+    Branch,
+    Category,
+    Credit,
+    Edition,
+    Entry,
+    Member,
+    MemberStatus,
+    RoundSpec,
+)
 from shortlist.store import tables as t
 from shortlist.store.records import AuditEntry, RoundRecord
+from shortlist.store.types import Instant
 
 
 def _upsert(connection: Connection, table: Any) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    return _insert_for(connection.dialect.name, table)
+
+
+def _insert_for(dialect: str, table: Any) -> Any:
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+@functools.cache
+def _participation(dialect: str, lock: bool) -> Any:
+    """``INSERT ... ON CONFLICT`` noting a cast: nothing when locked, else a revision."""
+    at = bindparam("at", type_=Instant())
+    stmt = _insert_for(dialect, t.participation).values(
+        round_id=bindparam("round_id"), member=bindparam("member"), first_at=at, last_at=at,
+        revisions=0,
+    )  # fmt: skip
+    keys = [t.participation.c.round_id, t.participation.c.member]
+    if lock:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    else:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys,
+            set_={"last_at": at, "revisions": t.participation.c.revisions + 1},
+        )
+    return stmt.returning(t.participation.c.revisions)
+
+
+@functools.cache
+def _ballot_upsert(dialect: str) -> Any:
+    marks, tracker = bindparam("marks", type_=JSON()), bindparam("tracker", type_=String())
+    stmt = _insert_for(dialect, t.ballots).values(
+        round_id=bindparam("round_id"), box_id=bindparam("box_id"), marks=marks, tracker=tracker
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[t.ballots.c.round_id, t.ballots.c.box_id],
+        set_={"marks": marks, "tracker": tracker},
+    )
 
 
 class Editions:
+    """Editions, their categories and entries, and the roll.
+
+    Entries and keys never change once an edition is loaded, so a unit of work reads each
+    category's entries once (``_entries``, ``_ids``).
+    """
+
     def __init__(self, connection: Connection) -> None:
         self.c = connection
+        self._entries: dict[int, dict[str, Entry]] = {}
+        self._ids: dict[int, dict[str, int]] = {}
+        self._categories: dict[tuple[int, str], int] = {}
 
     def add(self, edition: Edition, at: datetime) -> int:
         if self.find_id(edition.key) is not None:
@@ -147,17 +213,27 @@ class Editions:
         return None if found is None else int(found)
 
     def category_id(self, edition_id: int, key: str) -> int:
-        found = self.c.execute(
-            select(t.categories.c.id).where(
-                and_(t.categories.c.edition_id == edition_id, t.categories.c.key == key)
-            )
-        ).scalar()
-        if found is None:
-            raise NotFound(f"no category {key!r} in this edition")
-        return int(found)
+        if (edition_id, key) not in self._categories:
+            found = self.c.execute(
+                select(t.categories.c.id).where(
+                    and_(t.categories.c.edition_id == edition_id, t.categories.c.key == key)
+                )
+            ).scalar()
+            if found is None:
+                raise NotFound(f"no category {key!r} in this edition")
+            self._categories[edition_id, key] = int(found)
+        return self._categories[edition_id, key]
 
     def entries(self, category_id: int, keys: Iterable[str] | None = None) -> list[Entry]:
         """The category's entries in ballot order (or those named in ``keys``, in that order)."""
+        if category_id not in self._entries:
+            self._entries[category_id] = self._read_entries(category_id)
+        found = self._entries[category_id]
+        if keys is None:
+            return list(found.values())
+        return [found[k] for k in keys if k in found]
+
+    def _read_entries(self, category_id: int) -> dict[str, Entry]:
         rows = self.c.execute(
             select(t.entries)
             .where(t.entries.c.category_id == category_id)
@@ -169,19 +245,25 @@ class Editions:
             select(t.credits).where(t.credits.c.entry_id.in_(ids)).order_by(t.credits.c.id)
         ):
             credits[c.entry_id].append(Credit(c.person, c.role, c.member))
-        found = {r.key: Entry(r.key, r.title, tuple(credits[r.id])) for r in rows}
-        if keys is None:
-            return list(found.values())
-        return [found[k] for k in keys if k in found]
+        return {r.key: Entry(r.key, r.title, tuple(credits[r.id])) for r in rows}
+
+    def credited(self, category_id: int) -> list[tuple[str, str]]:
+        """``(member, entry key)`` for every credit naming a member in the category."""
+        query = (
+            select(t.credits.c.member, t.entries.c.key)
+            .join_from(t.credits, t.entries)
+            .where(and_(t.entries.c.category_id == category_id, t.credits.c.member.is_not(None)))
+            .order_by(t.credits.c.member, t.entries.c.key)
+        )
+        return [(m, k) for m, k in self.c.execute(query).all()]
 
     def entry_ids(self, category_id: int) -> dict[str, int]:
-        return dict(
-            self.c.execute(
-                select(t.entries.c.key, t.entries.c.id).where(
-                    t.entries.c.category_id == category_id
-                )
-            ).all()
-        )
+        if category_id not in self._ids:
+            query = select(t.entries.c.key, t.entries.c.id).where(
+                t.entries.c.category_id == category_id
+            )
+            self._ids[category_id] = {k: i for k, i in self.c.execute(query).all()}
+        return self._ids[category_id]
 
     # -- the roll ----------------------------------------------------------------------------
 
@@ -237,6 +319,10 @@ class Editions:
             .order_by(t.members.c.number)
         )
         return [_member(r, branches[r.number]) for r in rows]
+
+    def has_member(self, edition_id: int, number: str) -> bool:
+        row = self.c.execute(_MEMBER, {"edition_id": edition_id, "number": number}).first()
+        return row is not None
 
     def member(self, edition_id: int, number: str) -> Member:
         row = self.c.execute(
@@ -311,6 +397,12 @@ def _entry_keys_of(table: Any) -> Any:
     )
 
 
+_MEMBER = select(t.members.c.number).where(
+    and_(
+        t.members.c.edition_id == bindparam("edition_id"),
+        t.members.c.number == bindparam("number"),
+    )
+)
 _VIEWED = _entry_keys_of(t.viewings)
 _RECUSED = _entry_keys_of(t.credits)
 _SECRET = select(t.round_secrets.c.secret).where(
@@ -322,11 +414,13 @@ def _round_query() -> Any:
     return select(*_ROUND_COLUMNS).join_from(t.rounds, t.categories).join(t.editions)
 
 
-def _record(row: Row[Any]) -> RoundRecord:
+def _record(row: Row[Any], specs: dict[int, RoundSpec]) -> RoundRecord:
+    if row.id not in specs:
+        specs[row.id] = round_from_dict(row.spec)
     return RoundRecord(
         id=row.id, edition=row.edition_key, edition_id=row.edition_id, category=row.category_key,
         category_name=row.category_name, category_id=row.category_id, position=row.position,
-        spec=round_from_dict(row.spec), status=RoundStatus(row.status),
+        spec=specs[row.id], status=RoundStatus(row.status),
         slate=None if row.slate is None else tuple(row.slate), opened_at=row.opened_at,
         closed_at=row.closed_at, close_reason=row.close_reason, counted_at=row.counted_at,
         announced_at=row.announced_at, result=row.result,
@@ -336,8 +430,12 @@ def _record(row: Row[Any]) -> RoundRecord:
 
 
 class Rounds:
+    """Rounds and everything per round but the ballots. A round's spec never changes once
+    loaded, so a unit of work parses each spec once."""
+
     def __init__(self, connection: Connection) -> None:
         self.c = connection
+        self._specs: dict[int, RoundSpec] = {}
 
     def find(self, edition: str, category: str, key: str, *, lock: str = "") -> RoundRecord:
         """The round named by its keys; ``lock`` as in :meth:`get`."""
@@ -349,7 +447,7 @@ class Rounds:
         ).first()
         if row is None:
             raise NotFound(f"no round {edition}/{category}/{key}")
-        return _record(row)
+        return _record(row, self._specs)
 
     def get(self, round_id: int, *, lock: str = "") -> RoundRecord:
         """The round; ``lock="share"`` (a cast) or ``"update"`` (close, count) holds its row
@@ -361,7 +459,7 @@ class Rounds:
         row = self.c.execute(query).first()
         if row is None:
             raise NotFound(f"no round with id {round_id}")
-        return _record(row)
+        return _record(row, self._specs)
 
     def of_edition(self, edition: str) -> list[RoundRecord]:
         rows = self.c.execute(
@@ -369,7 +467,7 @@ class Rounds:
             .where(t.editions.c.key == edition)
             .order_by(t.categories.c.position, t.rounds.c.position)
         )
-        return [_record(r) for r in rows]
+        return [_record(r, self._specs) for r in rows]
 
     def neighbour(self, record: RoundRecord, step: int) -> RoundRecord | None:
         row = self.c.execute(
@@ -380,7 +478,7 @@ class Rounds:
                 )
             )
         ).first()
-        return None if row is None else _record(row)
+        return None if row is None else _record(row, self._specs)
 
     def update(self, round_id: int, **values: Any) -> None:
         if "status" in values:
@@ -404,6 +502,15 @@ class Rounds:
             self.c.execute(
                 insert(t.electorate), [{"round_id": round_id, "member": m} for m in members]
             )
+
+    def electorate(self, round_id: int) -> list[str]:
+        """The member numbers snapshotted into the round's electorate, sorted."""
+        query = (
+            select(t.electorate.c.member)
+            .where(t.electorate.c.round_id == round_id)
+            .order_by(t.electorate.c.member)
+        )
+        return list(self.c.execute(query).scalars())
 
     def in_electorate(self, round_id: int, member: str) -> bool:
         return self._has(t.electorate, round_id, member)
@@ -456,18 +563,9 @@ class Rounds:
     ) -> int | None:
         """Note that ``member`` cast a ballot: how many times before (0 for a first ballot), or
         None when ``lock`` is set and a ballot was already cast (nothing is written then)."""
-        stmt = _upsert(self.c, t.participation).values(
-            round_id=round_id, member=member, first_at=at, last_at=at, revisions=0
-        )
-        keys = [t.participation.c.round_id, t.participation.c.member]
-        if lock:
-            stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-        else:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=keys,
-                set_={"last_at": at, "revisions": t.participation.c.revisions + 1},
-            )
-        found = self.c.execute(stmt.returning(t.participation.c.revisions)).scalar()
+        stmt = _participation(self.c.dialect.name, lock)
+        values = {"round_id": round_id, "member": member, "at": at}
+        found = self.c.execute(stmt, values).scalar()
         return None if found is None else int(found)
 
     def voted(self, round_id: int, member: str) -> bool:
@@ -512,15 +610,8 @@ class Ballots:
 
     def put(self, round_id: int, box_id: str, marks: Any, tracker: str) -> None:
         """Store a ballot; one already under ``box_id`` is replaced (a revision)."""
-        stmt = _upsert(self.c, t.ballots).values(
-            round_id=round_id, box_id=box_id, marks=marks, tracker=tracker
-        )
-        self.c.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[t.ballots.c.round_id, t.ballots.c.box_id],
-                set_={"marks": marks, "tracker": tracker},
-            )
-        )
+        values = {"round_id": round_id, "box_id": box_id, "marks": marks, "tracker": tracker}
+        self.c.execute(_ballot_upsert(self.c.dialect.name), values)
 
     def get(self, round_id: int, box_id: str) -> tuple[Any, str] | None:
         row = self.c.execute(

@@ -13,7 +13,10 @@ import click
 
 from shortlist import __version__
 from shortlist.cli.compare import compare
+from shortlist.cli.demo import demo
+from shortlist.cli.edition import edition
 from shortlist.cli.methods_cmd import methods
+from shortlist.cli.round_cmd import members, round_group, turnout
 from shortlist.cli.tabulate import tabulate
 from shortlist.errors import RulesError, ShortlistError
 
@@ -34,6 +37,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 cli.add_command(tabulate)
 cli.add_command(methods)
+cli.add_command(edition)
+cli.add_command(round_group)
+cli.add_command(turnout)
+cli.add_command(members)
+cli.add_command(demo)
 cli.add_command(compare)
 
 

@@ -222,27 +222,53 @@ def group_rows(ranks: RankArray, weights: WeightArray) -> tuple[RankArray, Weigh
     """Distinct rows of ``ranks`` in lexicographic order, and the summed weight of each.
 
     The same answer as ``np.unique(ranks, axis=0)``, but each row is first packed into one
-    ``int64`` key (its cells as digits in base ``max - min + 1``) when the keys fit, which sorts
-    far faster than rows. Weights are summed exactly.
+    ``int64`` key (its cells as digits in base ``max - min + 1``), which sorts far faster than
+    rows; rows too wide for one key get one key per slice of columns. Weights are summed exactly.
     """
     n, width = ranks.shape
     if n == 0:
         return ranks.copy(), weights.copy()
     low, high = int(ranks.min()), int(ranks.max())
     base = high - low + 1
-    if base**width >= 2**63:
-        uniq, inverse = np.unique(ranks, axis=0, return_inverse=True)
-        return uniq.astype(np.int32), _sum_by_group(inverse.reshape(-1), weights, len(uniq))
-    keys = np.zeros(n, dtype=np.int64)
-    for j in range(width):
-        keys *= base
-        keys += ranks[:, j] - low
+    per_key = max(1, int(62 // max(np.log2(base), 1.0)))
+    while base**per_key >= 2**63:
+        per_key -= 1
+    if per_key < width:
+        return _group_by_slices(ranks, weights, low, base, per_key)
+    keys = _packed(ranks, low, base)
     uniq_keys, summed = group_keys(keys, weights)
     rows = np.empty((len(uniq_keys), width), dtype=np.int32)
     for j in range(width - 1, -1, -1):
         uniq_keys, digit = np.divmod(uniq_keys, base)
         rows[:, j] = digit + low
     return rows, summed
+
+
+def _packed(columns: RankArray, low: int, base: int) -> npt.NDArray[np.int64]:
+    """Each row's cells as the digits of one integer (most significant first)."""
+    keys = np.zeros(columns.shape[0], dtype=np.int64)
+    for j in range(columns.shape[1]):
+        keys *= base
+        keys += columns[:, j] - low
+    return keys
+
+
+def _group_by_slices(
+    ranks: RankArray, weights: WeightArray, low: int, base: int, per_key: int
+) -> tuple[RankArray, WeightArray]:
+    """Group rows too wide for one key: a key per slice of columns, sorted together."""
+    keys = [
+        _packed(ranks[:, j : j + per_key], low, base) for j in range(0, ranks.shape[1], per_key)
+    ]
+    order = np.lexsort(keys[::-1])
+    starts = np.zeros(len(order), dtype=bool)
+    starts[0] = True
+    for key in keys:
+        ordered = key[order]
+        starts[1:] |= ordered[1:] != ordered[:-1]
+    first = np.flatnonzero(starts)
+    summed = np.add.reduceat(weights[order], first).astype(np.int64)
+    return np.ascontiguousarray(ranks[order[first]]).astype(np.int32), summed
 
 
 def group_keys(
@@ -258,7 +284,7 @@ def group_keys(
 
 def _sum_by_group(groups: npt.NDArray[np.intp], weights: WeightArray, size: int) -> WeightArray:
     """Exact per-group sums of integer weights."""
-    if int(np.abs(weights).sum()) < _EXACT_FLOAT_SUM:
+    if int(np.abs(weights).max(initial=0)) * len(weights) < _EXACT_FLOAT_SUM:
         sums = np.bincount(groups, weights=weights, minlength=size)
         return np.rint(sums).astype(np.int64)
     exact = np.zeros(size, dtype=np.int64)

@@ -99,3 +99,21 @@ def test_positional_methods_refuse_score_ballots():
     for name in ("borda", "rank-sum", "bucklin", "coombs"):
         with pytest.raises(CountError, match="counts ranked ballots"):
             registry.get(name).count(scores)
+
+
+def test_bucklin_and_coombs_fill_more_seats_by_counting_again():
+    prof = Profile.from_rankings(
+        [list("ABC"), list("BCA"), list("CBA"), ["A"]], weights=[4, 3, 2, 1]
+    )
+    bucklin = registry.count(prof, "bucklin", {"seats": 2})
+    assert bucklin.winners == ("B", "A") and bucklin.notes
+    # seat 2, B gone: A 5 and C 2 + 3 first choices, no majority of 10; then A 10, C 9
+    assert [dict(r.tally) for r in bucklin.rounds[2:]] == [{"A": 5, "C": 5}, {"A": 10, "C": 9}]
+    assert [r.note for r in bucklin.rounds[2:]] == [
+        "seat 2; choices 1 to 1 counted",
+        "seat 2; choices 1 to 2 counted",
+    ]
+    coombs = registry.count(prof, "coombs", {"seats": 2})
+    assert coombs.winners == ("B", "A")
+    assert [r.number for r in coombs.rounds] == [1, 2, 3, 4]
+    assert coombs.rounds[2].note == "seat 2" and coombs.rounds[2].tiebreaks  # A, C: 5 last each

@@ -21,15 +21,19 @@ the positions after the last one it ranks.
   the group it places first (last) among the continuing candidates; a group of g shares the
   ballot, 1/g each. ``last_place_ties = eliminate-all`` eliminates every candidate tied for the
   most last places at once (pref_voting's "Coombs"); ``tie-policy`` picks one by the rules.
+
+``seats = K`` elects the top K: borda and rank-sum by their totals; bucklin and coombs by
+counting again for each further seat without the candidates already elected.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +49,7 @@ from shortlist.methods.scored import TopRules, as_ranked, check_seats, choose_to
 from shortlist.methods.tiebreak import TieBreaker
 
 BLOCK = 1 << 13
+R = TypeVar("R", bound=TopRules)
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,45 @@ def sum_by_place(pl: Places, value: Callable[[int, int, int], Fraction]) -> dict
         i, above = divmod(rest, m1)
         out[pl.codes[i]] += w * value(above, same, k_ranked)
     return out
+
+
+# -- top K by repeating a single-winner count ------------------------------------------------
+
+
+def top_k_by_repeating(
+    method: str, once: Callable[[Profile, R], Result], profile: Profile, rules: R
+) -> Result:
+    """Fill ``rules.seats`` by counting again, each time without the candidates elected so far.
+
+    The rounds of every pass follow one another; each round's note says which seat it fills.
+    ``tied_winners`` is the tie met for the last seat filled, if any.
+    """
+    elected: list[str] = []
+    rounds: list[Round] = []
+    tied: tuple[str, ...] = ()
+    while len(elected) < rules.seats:
+        gone = profile.withdrawn | {profile.code(n) for n in elected}
+        rest = Profile(profile.candidates, profile.ranks, profile.weights, profile.multi, gone)
+        result = once(rest, rules)
+        seat = f"seat {len(elected) + 1}" if rules.seats > 1 else ""
+        for r in result.rounds:
+            note = "; ".join(x for x in (seat, r.note) if x)
+            rounds.append(replace(r, number=len(rounds) + 1, note=note))
+        elected += result.winners
+        tied = result.tied_winners
+        if not result.winners:  # pragma: no cover - every pass elects someone
+            break
+    return Result(
+        method=method,
+        rules=rules_dict(rules),
+        candidates=profile.candidates,
+        winners=tuple(elected),
+        rounds=tuple(rounds),
+        tied_winners=tied,
+        notes=("each seat after the first: counted again without those elected",)
+        if rules.seats > 1
+        else (),
+    )
 
 
 # -- borda -----------------------------------------------------------------------------------
@@ -216,12 +260,15 @@ def count_rank_sum(profile: Profile, rules: RankSumRules) -> Result:
 
 @dataclass(frozen=True)
 class BucklinRules(TopRules):
-    single_winner = True
+    pass
 
 
 @register("bucklin", BucklinRules, "Bucklin: add later choices round by round until a majority.")
 def count_bucklin(profile: Profile, rules: BucklinRules) -> Result:
-    profile = as_ranked(profile, "bucklin")
+    return top_k_by_repeating("bucklin", _bucklin_once, as_ranked(profile, "bucklin"), rules)
+
+
+def _bucklin_once(profile: Profile, rules: TopRules) -> Result:
     pl = places(profile)
     names = profile.candidates
     valid = pl.valid()
@@ -278,7 +325,6 @@ class CoombsRules(TopRules):
         "eliminate them all at once.",
         ("tie-policy", "eliminate-all"),
     )
-    single_winner = True
 
 
 def group_shares(
@@ -295,7 +341,10 @@ def group_shares(
 
 @register("coombs", CoombsRules, "Coombs: eliminate the candidate ranked last by the most.")
 def count_coombs(profile: Profile, rules: CoombsRules) -> Result:
-    profile = as_ranked(profile, "coombs")
+    return top_k_by_repeating("coombs", _coombs_once, as_ranked(profile, "coombs"), rules)
+
+
+def _coombs_once(profile: Profile, rules: CoombsRules) -> Result:
     names = profile.candidates
     live = continuing_codes(profile)
     ties = TieBreaker(rules.tie_policy(), names)

@@ -61,3 +61,8 @@ def test_progress_is_called_for_every_format(tmp_path: Path) -> None:
         read_ballots(source, progress=lambda done, total, calls=calls: calls.append((done, total)))
         size = source.stat().st_size
         assert calls[-1] == (size, size)
+
+
+def test_format_names_are_case_blind_and_preflib_types_are_accepted() -> None:
+    assert read_ballots(SOC, format="SOC").format == "preflib"
+    assert read_ballots(BLT, format="BLT").format == "blt"

@@ -6,8 +6,9 @@
     write_csv(profile, out, weights=True)
     write_blt(profile, out, seats=..., title="")
 
-``format`` is ``"csv"``, ``"blt"`` or ``"preflib"``; without it the extension decides
-(``.csv``, ``.blt``, ``.soc .soi .toc .toi``) and else the first lines of the file do.
+``format`` is ``"csv"``, ``"blt"`` or ``"preflib"`` (or a PrefLib type such as ``"soc"``).
+Without it the extension decides (``.csv``, ``.blt``, ``.soc .soi .toc .toi``), and else the
+first lines of the file do.
 ``progress(done_bytes, total_bytes)`` is called about once per megabyte read.
 Readers raise :class:`shortlist.errors.BallotFileError` naming the file, line and field.
 """
@@ -49,7 +50,8 @@ def read_ballots(
     progress: Progress | None = None,
 ) -> BallotFile:
     """Read a ballot file into a grouped profile, with what the file says about the election."""
-    kind = format if format is not None else guess_format(path)
+    kind = guess_format(path) if format is None else format.lower()
+    kind = _EXTENSIONS.get(f".{kind}", kind)
     if kind not in _READERS:
         raise BallotFileError(
             f"unknown ballot file format {kind!r}; known: {', '.join(FORMATS)}",

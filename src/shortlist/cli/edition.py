@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from shortlist.domain.edition_file import read_edition
 from shortlist.domain.errors import EditionError, Problem
 from shortlist.domain.model import Edition, Member
 from shortlist.domain.roll import read_roll
-from shortlist.domain.times import human, parse_instant
+from shortlist.domain.times import parse_instant
 from shortlist.errors import InputError
 from shortlist.service import editions, rounds
 from shortlist.service.clock import Clock, SimulatedClock, SystemClock
@@ -23,7 +24,8 @@ from shortlist.store.database import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console(highlight=False, soft_wrap=True)
+#: Output for people; piped output is 120 columns wide so tables are not squeezed.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 
 
 def db_option(fn: F) -> F:
@@ -153,11 +155,15 @@ def show(key: str, database: str | None) -> None:
 
 def rounds_table(rows: list[rounds.Turnout], title: str) -> Table:
     table = Table(title=title)
-    for column in ("round", "status", "opens", "closes", "electorate", "voted"):
-        table.add_column(column, justify="right" if column in ("electorate", "voted") else "left")
+    table.add_column("round", no_wrap=True)
+    table.add_column("status")
+    table.add_column("window", no_wrap=True)
+    table.add_column("electorate", justify="right")
+    table.add_column("voted", justify="right")
     for row in rows:
+        window = f"{row.opens:%Y-%m-%d %H:%M} to {row.closes:%Y-%m-%d %H:%M %Z}"
         table.add_row(
-            row.round, row.status.value, human(row.opens), human(row.closes),
-            str(row.electorate), str(row.voted),
+            row.round.split("/", 1)[1], row.status.value, window, f"{row.electorate:,}",
+            f"{row.voted:,}",
         )  # fmt: skip
     return table

@@ -139,7 +139,11 @@ def status_cmd(ref: str, database: str | None) -> None:
             rounds.announcement(uow, round_ref) if record.status is RoundStatus.ANNOUNCED else None
         )
         row = next(t for t in rounds.turnout(uow, round_ref.edition) if t.round == str(round_ref))
-    console.print(rounds_table([row], title=str(round_ref)))
+    console.print(f"[bold]{round_ref}[/bold] ({record.category_name}, {record.spec.name})")
+    console.print(f"  status:     {record.status.value}")
+    console.print(f"  window:     {human(row.opens)} to {human(row.closes)}")
+    console.print(f"  method:     {record.spec.method}, {record.spec.ballot.kind.value} ballots")
+    console.print(f"  electorate: {row.electorate:,}; voted: {row.voted:,}")
     if record.close_reason:
         console.print(f"closed early: {record.close_reason}")
     if published is not None:

@@ -143,7 +143,7 @@ def _edition(reader: Reader, doc: dict[str, Any], members: list[Member] | None) 
     if timezone is not None:
         try:
             ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             reader.problem(("edition", "timezone"), f"unknown time zone {timezone!r}")
     quota = reader.field(head, ("edition",), "category_quota", int, None)
     branches = reader.items(doc.get("branches"), ("branches",), lambda v, p: _branch(reader, v, p))

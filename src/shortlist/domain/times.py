@@ -27,7 +27,7 @@ def parse_instant(text: str) -> datetime:
             raise ValueError(f"{text!r} gives both a UTC offset and a time zone")
         try:
             return moment.replace(tzinfo=ZoneInfo(zone))
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"unknown time zone {zone!r}") from None
     if moment.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone (add one, e.g. ' America/Los_Angeles')")

@@ -203,3 +203,15 @@ def test_a_header_with_a_foreign_column_is_refused(read) -> None:
         read("Precinct,rank1,rank2\nP1,A,B\n")
     assert caught.value.line == 1
     assert "column 'Precinct' is neither a rank nor a weight" in str(caught.value)
+
+
+def test_line_breaks_inside_quoted_names_across_pyarrow_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "multiline.csv"
+    rows = ['"Ann\nLee","Bo, ""B"""', '"Bo, ""B""",', 'Cy,"Ann\nLee"'] * 50_000
+    path.write_text("rank1,rank2\n" + "\n".join(rows) + "\n", newline="")
+    assert path.stat().st_size > 2 * csv_format.FAST_PATH_BYTES
+    fast = csv_format._read_fast(str(path), path.stat().st_size, None)
+    careful = csv_format.parse_csv(path.read_text(), str(path))
+    assert fast.profile.candidates == ("Ann\nLee", 'Bo, "B"', "Cy")
+    assert rankings(fast.profile) == rankings(careful.profile)
+    assert fast.profile.total_weight == 150_000

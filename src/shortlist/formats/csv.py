@@ -37,6 +37,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import mmap
 import os
 import re
 from collections import defaultdict
@@ -326,6 +327,7 @@ def _read_fast(path: str, size: int, progress: Progress | None) -> BallotFile:
             table = pacsv.read_csv(
                 _Watched(raw, size, progress),
                 read_options=pacsv.ReadOptions(column_names=names),
+                parse_options=pacsv.ParseOptions(newlines_in_values=_has_quotes(raw)),
                 convert_options=pacsv.ConvertOptions(
                     column_types=kinds,
                     null_values=[],
@@ -341,6 +343,18 @@ def _read_fast(path: str, size: int, progress: Progress | None) -> BallotFile:
     if len(order) < len(cells.tokens):
         order = _first_seen(cells.codes(), len(cells.tokens))
     return _ballot_file(cells.tokens, rows, weights, order, layout, path, None)
+
+
+def _has_quotes(raw: io.BufferedReader) -> bool:
+    """Whether the file quotes any field: only then can a line break sit inside a value.
+
+    (pyarrow splits its work at line breaks unless told values may hold them, which is slower.)
+    """
+    try:
+        with mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            return view.find(b'"') >= 0
+    except (OSError, ValueError):
+        return True
 
 
 def _layout_of_stream(raw: BinaryIO) -> tuple[_Layout, int]:

@@ -59,8 +59,9 @@ class WIGMRules(STVRules):
     defeat_batch: str = switch(
         "none",
         "Batch defeats: none; zero (every hopeful candidate with no votes at once, when the "
-        "lowest has none); sure-losers (before any surplus transfer, every candidate who "
-        "cannot catch up; the PR Foundation's reference rule with batch defeat).",
+        "lowest has none and enough candidates are left for the seats); sure-losers (before "
+        "any surplus transfer, every candidate who cannot catch up; the PR Foundation's "
+        "reference rule with batch defeat).",
         ("none", "zero", "sure-losers"),
     )
     overvote: str = switch(
@@ -194,7 +195,9 @@ class _WIGMCount:
         r = self.reckoner
         low = min(votes[c] for c in self.hopeful)
         if self.rules.defeat_batch == "zero" and r.eq(low, r.zero):
-            return [c for c in self.hopeful if r.eq(votes[c], r.zero)], ()
+            zeros = [c for c in self.hopeful if r.eq(votes[c], r.zero)]
+            if len(self.hopeful) - len(zeros) >= self.seats_left:
+                return zeros, ()
         loser, breaks = lowest(self.hopeful, votes, r, self.defeat_breaker, self.history)
         return [loser], breaks
 

@@ -38,8 +38,8 @@ class WeightedPiles:
         self.reckoner = reckoner
         self.n_candidates = profile.n_candidates
         self.counts = profile.weights
-        #: rows that had no continuing choice at the start are not valid votes
-        self.valid = self.piles.top >= 0
+        #: rows that mark no eligible candidate are not valid votes
+        self.valid = marks_someone(profile)
         self.values: list[Raw] = [reckoner.one]
         self._value_index: dict[Raw, int] = {reckoner.one: 0}
         self.value_of = np.zeros(profile.n_rows, dtype=np.int64)
@@ -126,3 +126,15 @@ class WeightedPiles:
             self.values.append(value)
             self._value_index[value] = vid
         return vid
+
+
+def marks_someone(profile: Profile) -> npt.NDArray[np.bool_]:
+    """For each row: does it mark at least one candidate who has not withdrawn?"""
+    n, m = profile.n_candidates, len(profile.multi)
+    # a cell's value v is looked up at v + m + 1: multi codes, then SKIP, then candidates
+    eligible = np.zeros(n + m + 1, dtype=bool)
+    for c in range(n):
+        eligible[c + m + 1] = c not in profile.withdrawn
+    for k, codes in enumerate(profile.multi):
+        eligible[m - 1 - k] = any(c not in profile.withdrawn for c in codes)
+    return np.asarray(eligible[profile.ranks + (m + 1)].any(axis=1), dtype=bool)

@@ -1,10 +1,11 @@
 """The fast path of the BLT reader: a canonical block of numeric ballot lines, read with numpy.
 
-Big BLT files are nearly always written by programs: one record a line, ``weight id id ... 0``,
-single spaces, nothing else. Such a block is parsed in one ``numpy.fromstring`` call and cut
-into records with array operations, so no Python object is made per ballot. Anything else
-(equal rankings, skips, ballot ids, nicknames, comments, a record without its ``0``, two records
-on a line) is left to the line-by-line reader, which also gives every error its line.
+Big BLT files are nearly always written by programs: one record a line, ``weight id id ... 0``.
+A block of ballot lines holding only digits and spaces is parsed in one ``numpy.fromstring``
+call and cut into records with array operations, so no Python object is made per ballot. The
+line reader's rules hold: a record ends at its ``0`` or else at the end of its line. Anything
+else (equal rankings, skips, ballot ids, nicknames, comments) is left to the line-by-line
+reader, which also gives every error its line.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ MIN_BYTES = 1 << 12
 """Smaller ballot sections are not worth the fast path."""
 
 _END_MARKERS = ("\n0\n", "\n0\r\n")
-_PLAIN = re.compile(r"[0-9 \n]*")
+_PLAIN = re.compile(r"[0-9 \t\n]*")
+_LINE_END = -1
 
 
 @dataclass(frozen=True)
@@ -49,18 +51,28 @@ def numeric_block(text: str) -> NumericBlock | None:
     if end - start < MIN_BYTES:
         return None
     block = text[start:end].replace("\r\n", "\n")
-    if not _PLAIN.fullmatch(block) or "\n\n" in block:
-        return None
-    lines = block.count("\n")
-    if block.count(" 0\n") != lines or not block.endswith("\n"):
+    if not _PLAIN.fullmatch(block):
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
-            tokens = np.fromstring(block, dtype=np.int64, sep=" ")
+            tokens = np.fromstring(block.replace("\n", f" {_LINE_END}\n"), dtype=np.int64, sep=" ")
         except (ValueError, DeprecationWarning):
             return None
-    return _records(tokens, lines, start, end)
+    return _records(_close_lines(tokens), start, end)
+
+
+def _close_lines(tokens: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The tokens with each line end turned into a ``0`` where it closes an open record.
+
+    A line end right after a ``0`` (or another line end) closes nothing and is dropped.
+    """
+    ends = tokens == _LINE_END
+    before = np.concatenate(([_LINE_END], tokens[:-1]))
+    closing = ends & (before != 0) & (before != _LINE_END)
+    kept: npt.NDArray[np.int64] = tokens[~ends | closing]
+    kept[kept == _LINE_END] = 0
+    return kept
 
 
 def _ballots_start(text: str) -> int | None:
@@ -86,12 +98,10 @@ def _ballots_start(text: str) -> int | None:
     return None
 
 
-def _records(
-    tokens: npt.NDArray[np.int64], lines: int, start: int, end: int
-) -> NumericBlock | None:
-    """Cut the token stream at its zeros: one record a line, weight first."""
+def _records(tokens: npt.NDArray[np.int64], start: int, end: int) -> NumericBlock | None:
+    """Cut the token stream at its zeros into records, weight first."""
     zeros = np.flatnonzero(tokens == 0)
-    if len(zeros) != lines:
+    if len(zeros) == 0:
         return None
     firsts = np.concatenate(([0], zeros[:-1] + 1))
     weights = tokens[firsts]

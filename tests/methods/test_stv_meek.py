@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction as F
+from typing import Any
 
 import pytest
 
@@ -10,13 +11,15 @@ from shortlist.errors import RulesError
 from shortlist.methods.ballots import Profile
 from shortlist.methods.meek import MeekRules
 from shortlist.methods.registry import count, get
-from shortlist.methods.stv_arithmetic import Reckoner
+from shortlist.methods.stv_arithmetic import Raw, Reckoner
 from shortlist.methods.stv_keep import KeepBallots, meek_split, warren_split
 
 EXACT = Reckoner.parse("exact")
 
 
-def one_pass(ballots: list[list[object]], keep: dict[str, F], split: str, **kw: bool):  # type: ignore[no-untyped-def]
+def one_pass(
+    ballots: list[list[Any]], keep: dict[str, F], split: str, **kw: bool
+) -> tuple[dict[str, Raw], Raw]:
     profile = Profile.from_rankings(ballots, candidates=["A", "B", "C", "D", "E"])
     codes = {profile.code(n): k for n, k in keep.items()}
     how = meek_split(EXACT) if split == "meek" else warren_split(EXACT)

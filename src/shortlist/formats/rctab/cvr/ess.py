@@ -25,6 +25,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any, TypeVar
@@ -274,11 +275,12 @@ def _xlsx_counted(
     checked = replace(layout, id_col=None)  # ids were checked, then dropped from the bodies
     where = source.shown_path
     try:
-        counts, shared = _count_rows(source, layout, first_row)
-        pairs = [
-            (_record(checked, cells(body, shared), where, int(line) if line else None, ""), n)
-            for body, (n, line) in counts.items()
-        ]
+        counts, first, shared = _count_rows(source, layout, first_row)
+        pairs = []
+        for body, n in counts.items():
+            line = first.get(body)
+            number = int(line) if line else None
+            pairs.append((_record(checked, cells(body, shared), where, number, ""), n))
     except Unsupported:
         rows = _xlsx_rows(source)
         yield from ((r, 1) for r in read_rows(source, layout, first_row, rows))
@@ -288,7 +290,7 @@ def _xlsx_counted(
 
 def _count_rows(
     source: CvrSource, layout: Layout, first_row: int
-) -> tuple[dict[str, list[Any]], list[str]]:
+) -> tuple[Counter[str], dict[str, str], list[str]]:
     """Distinct row bodies (cells the layout reads) -> [rows, first row number]."""
     unread = [
         column_letter(c + 1)
@@ -299,7 +301,8 @@ def _count_rows(
     ids = (
         None if layout.id_col is None else valued_cells_of_column(column_letter(layout.id_col + 1))
     )
-    counts: dict[str, list[Any]] = {}
+    counts: Counter[str] = Counter()
+    first: dict[str, str] = {}
     previous, in_header = 0, first_row > 1
     with _open_sheet(source) as (xml, shared):
         for text in _guard(chunks(xml), source.shown_path):
@@ -312,8 +315,8 @@ def _count_rows(
                 raise Unsupported("a row without its id: read it precisely")
             if drop is not None:
                 text = drop.sub("", text)
-            count_rows(text, counts)
-    return counts, shared
+            count_rows(text, counts, first)
+    return counts, first, shared
 
 
 def _check_header_rows(

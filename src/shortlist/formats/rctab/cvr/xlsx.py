@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -20,6 +21,9 @@ RawRow = tuple[int, str]
 
 _ROW = re.compile(r'<row\b(?:[^>]*?\br="(\d+)")?[^>]*?(?:/>|>(.*?)</row>)', re.S)
 _ROW_START = re.compile(r'<row\b(?:[^>]*?\br="(\d+)")?')
+_SIMPLE_CELL = re.compile(
+    r'<c r="([A-Z]+)\d*"(?: s="\d+")?(?: t="(\w+)")?(?: s="\d+")?(?:/>|>(?:<v>([^<]*)</v>)?</c>)'
+)
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF_DIGITS = re.compile(
     r'(?<=\br="[A-Z])\d+(?=")|(?<=\br="[A-Z]{2})\d+(?=")|(?<=\br="[A-Z]{3})\d+(?=")'
@@ -97,41 +101,31 @@ def rows_in(text: str) -> list[Any]:
     return _ROW.findall(_REF_DIGITS.sub("", text))
 
 
-def count_rows(text: str, counts: dict[str, list[Any]]) -> None:
-    """Count the rows of a chunk by body (row digits out of references) into ``counts``.
+def count_rows(text: str, counts: Counter[str], first: dict[str, str]) -> None:
+    """Count the rows of a chunk by body (row digits out of references) into ``counts``;
+    ``first`` keeps the number of the first row of each body.
 
-    ``counts[body]`` is ``[rows, number of the first]``. The common case (every row numbered,
-    none self-closing, no inline strings) is split on ``</row>`` and each row's number taken
-    out of its text with one replace (the row's own tag then reads ``r=""``); anything else
-    goes through the regular expressions.
+    The common case (every row tag starting ``<row r="``, none self-closing, no inline
+    strings) is split on ``</row>`` and each row's number taken out of its text with one
+    replace (its own tag then reads ``r=""``); anything else goes through the regular
+    expressions.
     """
-    if "<is>" in text or text.count("<row") != text.count("</row>") or "<row>" in text:
+    start = text.find("<row")
+    text = text[start:] if start > 0 else text
+    pieces = text.split("</row>")[:-1]
+    plain = text.count('<row r="') == len(pieces) == text.count("<row")
+    if not plain or "<is>" in text:
         for number, body in rows_in(text):
-            _tally(counts, body, number)
+            counts[body] += 1
+            first.setdefault(body, number)
         return
-    for piece in text.split("</row>")[:-1]:
-        if piece.startswith('<row r="'):
-            number = piece[8 : piece.index('"', 8)]
-        else:
-            at = piece.find('<row r="')
-            if at < 0:
-                raise Unsupported("a row without its number")
-            number = piece[at + 8 : piece.index('"', at + 8)]
-            piece = piece[at:]
-        body = piece.replace(number + '"', '"')
-        entry = counts.get(body)
-        if entry is None:
-            counts[body] = [1, number]
-        else:
-            entry[0] += 1
-
-
-def _tally(counts: dict[str, list[Any]], body: str, number: str) -> None:
-    entry = counts.get(body)
-    if entry is None:
-        counts[body] = [1, number]
-    else:
-        entry[0] += 1
+    bodies = [p.replace(p[8 : p.index('"', 8)] + '"', '"') for p in pieces]
+    new = set(bodies).difference(counts)
+    if new:
+        for piece, body in zip(pieces, bodies, strict=True):
+            if body in new and body not in first:
+                first[body] = piece[8 : piece.index('"', 8)]
+    counts.update(bodies)
 
 
 def scan_rows(xml: IO[bytes]) -> Iterator[RawRow]:
@@ -160,18 +154,32 @@ def _utf8_cut(raw: bytes) -> int:
 
 def cells(body: str, shared: list[str]) -> list[Any]:
     """The values of one row body by 0-based column (None: no value), as openpyxl reads them."""
+    simple = _SIMPLE_CELL.findall(body)
+    if len(simple) == body.count("<c ") and "<c>" not in body:
+        values: list[Any] = []
+        for letters, typ, text in simple:
+            if text:
+                _place(values, _column(letters), _typed(typ or "n", text, shared))
+        return values
+    return _cells(body, shared)
+
+
+def _place(values: list[Any], column: int, value: Any) -> None:
+    if column < len(values):
+        raise Unsupported("cells out of order")
+    values.extend([None] * (column - len(values)))
+    values.append(value)
+
+
+def _cells(body: str, shared: list[str]) -> list[Any]:
     values: list[Any] = []
     for match in _CELL.finditer(body):
         attrs, inner = match.group(1), match.group(2)
         ref = _ATTR_REF.search(attrs)
         column = _column(ref.group(1)) if ref else len(values)
         value = _value(attrs, inner, shared) if inner else None
-        if value is None:
-            continue
-        if column < len(values):
-            raise Unsupported("cells out of order")
-        values.extend([None] * (column - len(values)))
-        values.append(value)
+        if value is not None:
+            _place(values, column, value)
     return values
 
 
@@ -192,11 +200,13 @@ def _value(attrs: str, inner: str, shared: list[str]) -> Any:
             raise Unsupported("a rich inline string")
         return "".join(html.unescape(t) for t in _INLINE.findall(inner))
     found = _VALUE.search(inner)
-    if found is None:
+    if found is None or not found.group(1):
         return None
-    text = found.group(1)
-    if not text:
-        return None
+    return _typed(typ, found.group(1), shared)
+
+
+def _typed(typ: str, text: str, shared: list[str]) -> Any:
+    """A ``<v>`` text as the value of a cell of type ``typ``."""
     if typ == "s":
         return shared[int(text)]
     if typ == "n":

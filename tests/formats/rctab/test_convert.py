@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -136,3 +137,16 @@ def test_command_needs_a_provider_it_cannot_guess(tmp_path: Path) -> None:
     sheet.write_text("Id,A\n1,1\n")
     result = CliRunner().invoke(convert_command, [str(sheet), "--to", "csv"])
     assert result.exit_code == 2 and "--provider" in result.output
+
+
+def test_alaska_2024_cvr_export_in_rctab_s_older_columns() -> None:
+    """RCTab's expected export for Alaska 2024 predates the RCTab CVR Id and Vendor Id
+    columns (its Record Id is the vendor's id); the same rows, in the same order."""
+    case = "2024_alaska_dominion"
+    ours = list(csv.reader(io.StringIO(converted(case, "csv"))))
+    path = RCTAB / case / f"{case}_expected_rctab_cvr.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        expected = list(csv.reader(handle))
+    older = [0, 1, 2, 4, 5, 6, 7, 8]  # drop "RCTab CVR Id"; "Vendor Id" is "Record Id"
+    assert [[r[i] for i in older] + r[9:] for r in ours[1:]] == expected[1:]
+    assert len(expected) == 125

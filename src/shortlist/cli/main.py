@@ -13,6 +13,7 @@ import click
 
 from shortlist import __version__
 from shortlist.cli.compare import compare
+from shortlist.cli.convert import convert
 from shortlist.cli.demo import demo
 from shortlist.cli.edition import edition
 from shortlist.cli.methods_cmd import methods
@@ -43,6 +44,7 @@ cli.add_command(turnout)
 cli.add_command(members)
 cli.add_command(demo)
 cli.add_command(compare)
+cli.add_command(convert)
 
 
 def main(argv: list[str] | None = None) -> None:

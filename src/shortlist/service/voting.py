@@ -18,14 +18,14 @@ from datetime import datetime
 
 from shortlist.domain.errors import BallotRefused
 from shortlist.domain.lifecycle import RoundStatus
-from shortlist.domain.model import GateKind, Revision
+from shortlist.domain.model import Revision
 from shortlist.domain.times import human
 from shortlist.domain.voting import BallotPaper, Marks, check_gate, check_marks
 from shortlist.service.clock import Clock
 from shortlist.service.refs import RoundRef
 from shortlist.service.rounds import find
 from shortlist.store.database import UnitOfWork
-from shortlist.store.records import RoundRecord
+from shortlist.store.records import RoundRecord, Standing
 
 
 @dataclass(frozen=True)
@@ -61,38 +61,31 @@ def attest(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> None:
 
 def _admit(
     uow: UnitOfWork, record: RoundRecord, member: str, now: datetime, gate: bool = True
-) -> frozenset[str]:
-    """Refuse unless the round is open now and ``member`` may vote in it; the recused entries."""
+) -> Standing:
+    """Refuse unless the round is open now and ``member`` may vote in it (and, with ``gate``,
+    has met its viewing gate); the member's standing."""
     window = record.spec.window
     if record.status is not RoundStatus.OPEN or not window.holds(now):
         raise BallotRefused(
             f"round {record.label} is not open for voting (window {human(window.opens)} to "
             f"{human(window.closes)}; the round is {record.status.value})"
         )
-    if not uow.rounds.in_electorate(record.id, member):
+    standing = uow.rounds.standing(record.id, record.category_id, member)
+    if not standing.eligible:
         raise BallotRefused(f"member {member} is not in the electorate of round {record.label}")
     if gate:
-        _check_gate(uow, record, member)
-    return uow.rounds.recused(record.category_id, member)
-
-
-def _check_gate(uow: UnitOfWork, record: RoundRecord, member: str) -> None:
-    kind = record.spec.gate.kind
-    viewed = frozenset[str]()
-    if kind in (GateKind.MIN_VIEWED, GateKind.VIEWED_ALL):
-        viewed = uow.rounds.viewed(record.category_id, member)
-    attested = kind is GateKind.ATTEST and uow.rounds.attested(record.id, member)
-    check_gate(record.spec.gate, record.slate or (), viewed, attested)
+        check_gate(record.spec.gate, record.slate or (), standing.viewed, standing.attested)
+    return standing
 
 
 def issue_ballot(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> BallotPaper:
     """The ballot paper for ``member``, if the round is open and the member eligible and gated."""
     record = find(uow, ref)
-    recused = _admit(uow, record, member, clock.now())
+    standing = _admit(uow, record, member, clock.now())
     slate = tuple(uow.editions.entries(record.category_id, record.slate or ()))
     return BallotPaper(
-        record.id, record.category, record.spec.key, slate, tuple(sorted(recused)),
-        record.spec.ballot, record.spec.gate.describe(), uow.rounds.voted(record.id, member),
+        record.id, record.category, record.spec.key, slate, tuple(sorted(standing.recused)),
+        record.spec.ballot, record.spec.gate.describe(), standing.voted,
     )  # fmt: skip
 
 
@@ -100,7 +93,7 @@ def cast(uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock
     """Cast (or revise) ``member``'s ballot; refused with a reason, and then nothing changes."""
     record = uow.rounds.find(ref.edition, ref.category, ref.round, lock="share")
     now = clock.now()
-    recused = _admit(uow, record, member, now)
+    recused = _admit(uow, record, member, now).recused
     stored = check_marks(record.spec.ballot, frozenset(record.slate or ()), recused, marks)
     _check_quota(uow, record, member)
     secret = uow.rounds.secret(record.id)

@@ -102,11 +102,15 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.connection = self.engine.connect()
         self._transaction = self.connection.begin()
+        self._repositories()
+        return self
+
+    def _repositories(self) -> None:
+        """Fresh repositories (their caches hold only what this transaction has read)."""
         self.editions = Editions(self.connection)
         self.rounds = Rounds(self.connection)
         self.ballots = Ballots(self.connection)
         self.audit = AuditLog(self.connection)
-        return self
 
     def __exit__(self, *exc: object) -> None:
         try:
@@ -122,6 +126,7 @@ class UnitOfWork:
     def rollback(self) -> None:
         self._transaction.rollback()
         self._transaction = self.connection.begin()
+        self._repositories()
 
 
 @contextmanager

@@ -48,3 +48,15 @@ class AuditEntry:
     target: str
     reason: str
     detail: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A member's standing in an open round, read at once: in the electorate, attested, already
+    voted, the entries they are credited on (recused) and those they watched."""
+
+    eligible: bool
+    attested: bool
+    voted: bool
+    recused: frozenset[str]
+    viewed: frozenset[str]

@@ -20,9 +20,12 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
+    exists,
     func,
     insert,
+    literal,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,7 +44,7 @@ from shortlist.domain.model import (
     RoundSpec,
 )
 from shortlist.store import tables as t
-from shortlist.store.records import AuditEntry, RoundRecord
+from shortlist.store.records import AuditEntry, RoundRecord, Standing
 from shortlist.store.types import Instant
 
 
@@ -96,6 +99,7 @@ class Editions:
         self._entries: dict[int, dict[str, Entry]] = {}
         self._ids: dict[int, dict[str, int]] = {}
         self._categories: dict[tuple[int, str], int] = {}
+        self._editions: dict[str, int] = {}
 
     def add(self, edition: Edition, at: datetime) -> int:
         if self.find_id(edition.key) is not None:
@@ -162,8 +166,12 @@ class Editions:
             self.c.execute(insert(t.credits), rows)
 
     def find_id(self, key: str) -> int | None:
-        found = self.c.execute(select(t.editions.c.id).where(t.editions.c.key == key)).scalar()
-        return None if found is None else int(found)
+        if key not in self._editions:
+            found = self.c.execute(select(t.editions.c.id).where(t.editions.c.key == key)).scalar()
+            if found is None:
+                return None
+            self._editions[key] = int(found)
+        return self._editions[key]
 
     def id_of(self, key: str) -> int:
         found = self.find_id(key)
@@ -405,6 +413,14 @@ _MEMBER = select(t.members.c.number).where(
 )
 _VIEWED = _entry_keys_of(t.viewings)
 _RECUSED = _entry_keys_of(t.credits)
+_STANDING = select(
+    *(exists(_member_of(table)).label(table.name) for table in
+      (t.electorate, t.attestations, t.participation))
+)  # fmt: skip
+_KEYS = union_all(
+    _entry_keys_of(t.credits).add_columns(literal("recused").label("what")),
+    _entry_keys_of(t.viewings).add_columns(literal("viewed").label("what")),
+)
 _SECRET = select(t.round_secrets.c.secret).where(
     t.round_secrets.c.round_id == bindparam("round_id")
 )
@@ -545,6 +561,18 @@ class Rounds:
         """Keys of the category's entries on which ``member`` is credited."""
         keys = self.c.execute(_RECUSED, {"category_id": category_id, "member": member}).scalars()
         return frozenset(keys)
+
+    def standing(self, round_id: int, category_id: int, member: str) -> Standing:
+        """The member's standing in the round, in two queries."""
+        ids = {"round_id": round_id, "member": member, "category_id": category_id}
+        flags = self.c.execute(_STANDING, ids).one()
+        keys: dict[str, set[str]] = {"recused": set(), "viewed": set()}
+        for key, what in self.c.execute(_KEYS, ids).all():
+            keys[what].add(key)
+        return Standing(
+            bool(flags.electorate), bool(flags.attestations), bool(flags.participation),
+            frozenset(keys["recused"]), frozenset(keys["viewed"]),
+        )  # fmt: skip
 
     def attest(self, round_id: int, member: str, at: datetime) -> None:
         self.c.execute(

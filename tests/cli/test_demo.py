@@ -1,0 +1,80 @@
+"""`shortlist demo --no-serve`: the 95th-Awards scenario end to end (run once, ~9,500 members)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from shortlist.cli.main import main
+from shortlist.domain.lifecycle import RoundStatus
+from shortlist.service import counting, rounds
+from shortlist.service.refs import RoundRef
+from shortlist.store import tables as t
+from shortlist.store.database import Database
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Database]:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    capture = pytest.MonkeyPatch()
+    import io
+    import sys
+
+    out = io.StringIO()
+    capture.setattr(sys, "stdout", out)
+    try:
+        main(["demo", "--no-serve", "--db", str(path)])
+    finally:
+        capture.undo()
+    return out.getvalue(), Database(str(path))
+
+
+@pytest.mark.slow
+def test_the_demo_tells_each_stage(demo_run: tuple[str, Database]) -> None:
+    out, _ = demo_run
+    assert "Every vote in this demo is simulated." in out
+    assert "9,500 voting" in out
+    assert "200 qualified films" in out
+    for when in ("Mon 12 Dec 2022 09:00 PST", "Thu 12 Jan 2023 09:00 PST",
+                 "Thu 02 Mar 2023 09:00 PST", "Sun 12 Mar 2023 17:00 PDT"):  # fmt: skip
+        assert when in out, when
+    shortlist = re.search(r"Live Action Short Film, shortlist: (.*)", out)
+    assert shortlist is not None and len(shortlist.group(1).split("; ")) == 15
+    nominees = re.search(r"Live Action Short Film, nominees: (.*)", out)
+    assert nominees is not None and len(nominees.group(1).split("; ")) == 5
+    assert re.search(r"Best Picture, winners?( \(a tie\))?: \S", out)
+    assert len(re.findall(r"We Cry Together (advanced|did not advance)", out)) >= 1
+    assert "turnout academy-95/best-picture/final" in out
+    assert "refused, a member ranking a film they are credited on" in out
+
+
+@pytest.mark.slow
+def test_every_round_is_announced_and_recounts_exactly(demo_run: tuple[str, Database]) -> None:
+    _, database = demo_run
+    with database.unit_of_work() as uow:
+        records = uow.rounds.of_edition("academy-95")
+        assert len(records) == 10
+        assert (
+            uow.connection.execute(select(func.count()).select_from(t.round_secrets)).scalar() == 0
+        )
+        for record in records:
+            assert record.status is RoundStatus.ANNOUNCED
+            marks = uow.ballots.marks(record.id)
+            assert len(marks) == uow.rounds.turnout(record.id) > 0
+            spec = record.spec
+            again = counting.count(
+                spec.method, dict(spec.rules), spec.ballot, record.slate or (), marks
+            )
+            assert again.to_json() == record.result, record.label
+            ref = RoundRef(record.edition, record.category, spec.key)
+            published = rounds.announcement(uow, ref)
+            assert set(published.keys) == set(record.outcome or ())
+            actions = [a.action for a in uow.audit.entries(str(ref)) if a.target == str(ref)]
+            assert actions[:4] == ["round.open", "round.close", "round.count", "round.announce"]
+        seats = {r.label: len(r.outcome or ()) for r in records}
+    assert seats["academy-95/live-action-short/preliminary"] == 15
+    assert seats["academy-95/live-action-short/nominations"] == 5
+    assert seats["academy-95/best-picture/nominations"] == 10
+    assert seats["academy-95/best-picture/final"] == 1

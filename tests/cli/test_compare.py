@@ -69,3 +69,11 @@ def test_bad_input_is_one_line(tmp_path, capsys):
     bad.write_text("# scale: 6-10\nA,B\n6,11\n")
     code, _, err = run(["compare", str(bad), "-m", "score-sum"], capsys)
     assert code == 2 and "bad.csv:3, field 'B'" in err
+
+
+def test_seats_apply_to_methods_that_rank(capsys):
+    path = CASES / "minimal_resolute_Borda.soc"
+    code, out, _ = run(["compare", str(path), "-m", "borda,irv", "-s", "2", "-f", "json"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    assert [len(r["winners"]) for r in doc["methods"]] == [2, 1]

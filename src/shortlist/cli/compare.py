@@ -8,8 +8,6 @@ from typing import Any
 
 import click
 
-from shortlist.errors import RulesError
-
 FORMAT = "shortlist-compare/1"
 DEFAULT_RANKED = "plurality,irv,borda,bucklin,coombs,copeland,minimax,schulze,ranked-pairs"
 DEFAULT_SCORES = "score-sum,score-average,star,rrv"
@@ -26,7 +24,14 @@ SCORE_SUFFIXES = (".cat",)
     help=f"Methods to compare, comma-separated. Default for ranked ballots: {DEFAULT_RANKED}; "
     f"for score ballots: {DEFAULT_SCORES}; approval ballots: {DEFAULT_APPROVAL}.",
 )
-@click.option("-s", "--seats", type=int, default=1, show_default=True, help="Seats to fill.")
+@click.option(
+    "-s",
+    "--seats",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Seats to fill (methods that elect one winner, such as irv and condorcet, elect one).",
+)
 @click.option(
     "--scores",
     "as_scores",
@@ -67,11 +72,7 @@ def compare(
         chosen = [registry.get(n) for n in _method_names(DEFAULT_APPROVAL, True)]
     results = {}
     for method in chosen:
-        values: dict[str, Any] = {"seats": seats}
-        if method.rules_type.single_winner:
-            values = {}
-            if seats != 1:
-                raise RulesError(f"method {method.name} elects one winner; drop --seats")
+        values = {} if method.rules_type.single_winner else {"seats": seats}
         results[method.name] = method.count(profile, method.rules(values))
     doc = comparison(profile, results)
     if output_format == "json":

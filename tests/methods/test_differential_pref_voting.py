@@ -12,6 +12,13 @@ Every method that shortlist and pref_voting both have is run on the same random 
   Half of these profiles are strict complete rankings (pref_voting's ``Profile``).
 * Strict complete rankings only (pref_voting has these methods for them only): plurality,
   borda, dowdall, bucklin, coombs (``last_place_ties = eliminate-all``).
+* Score ballots on 0 to 5, some candidates unscored (pref_voting's ``GradeProfile``):
+  score-sum ("Score Voting", unscored as 0), score-average ("Score Voting" by mean over the
+  voters who scored), approval ("Approval", on 0/1 ballots) and star ("STAR", on ballots that
+  score every candidate, as pref_voting's STAR compares finalists only on voters who scored
+  both). pref_voting's STAR returns every winner of every way of settling a tie for the
+  finalist places or in the runoff; shortlist settles those ties by its rules (a runoff tie
+  goes to the higher total), so STAR is compared where neither tie occurs.
 
 A fresh seed is drawn each run (``SHORTLIST_DIFF_SEED`` pins one); a failure prints it with the
 profile. Known, investigated disagreements:
@@ -42,6 +49,7 @@ from shortlist.methods import registry
 # plain Python instead, which is far quicker for profiles this small.
 os.environ.setdefault("NUMBA_DISABLE_JIT", "1")
 from shortlist.methods.ballots import Profile
+from shortlist.methods.scored import ScoreProfile
 
 pv_ties = pytest.importorskip("pref_voting.profiles_with_ties")
 pv_profiles = pytest.importorskip("pref_voting.profiles")
@@ -50,6 +58,8 @@ pv_c1 = pytest.importorskip("pref_voting.c1_methods")
 pv_scoring = pytest.importorskip("pref_voting.scoring_methods")
 pv_other = pytest.importorskip("pref_voting.other_methods")
 pv_iter = pytest.importorskip("pref_voting.iterative_methods")
+pv_grades = pytest.importorskip("pref_voting.grade_profiles")
+pv_grade_methods = pytest.importorskip("pref_voting.grade_methods")
 
 N_PROFILES = 2000
 MAX_ORDERS = 720
@@ -191,3 +201,53 @@ def test_positional_methods_on_strict_complete_rankings():
             assert got == {names[int(c)] for c in pv_method(prof)}, f"{name} {where}"
         got = winner_set(count(profile, "borda", {"points": "dowdall"}))
         assert got == {names[c] for c in exact_dowdall(prof)}, f"dowdall {where}"
+
+
+def random_scores(
+    rng: random.Random, n: int, top: int, complete: bool
+) -> list[tuple[dict[int, int], int]]:
+    rows = []
+    for _ in range(rng.randint(1, 12)):
+        row = {c: rng.randint(0, top) for c in range(n) if complete or rng.random() < 0.7}
+        rows.append((row, rng.randint(1, 9)))
+    return rows
+
+
+def test_score_methods_on_score_ballots():
+    rng = random.Random(SEED + 2)
+    star_compared = 0
+    for i in range(N_PROFILES):
+        n = rng.randint(3, 8)
+        names = [str(c) for c in range(n)]
+        top = 1 if i % 3 == 0 else 5
+        rows = random_scores(rng, n, top, complete=i % 3 == 2)
+        where = f"(seed {SEED}, score profile {i}: {rows})"
+        kind = "approval" if top == 1 else "score"
+        profile = ScoreProfile.from_scores(
+            [{names[c]: g for c, g in r.items()} for r, _ in rows],
+            candidates=names,
+            scale=(0, top),
+            kind=kind,
+            weights=[w for _, w in rows],
+        )
+        grades = pv_grades.GradeProfile(
+            [r for r, _ in rows],
+            list(range(top + 1)),
+            gcounts=[w for _, w in rows],
+            candidates=list(range(n)),
+        )
+        sums = {names[c] for c in pv_grade_methods.score_voting(grades, ungraded_score=0)}
+        assert winner_set(count(profile, "score-sum", {"tie_at_cut": "all"})) == sums, where
+        graded = pv_grade_methods.score_voting(grades, evaluation_method="mean")
+        got = winner_set(count(profile, "score-average", {"tie_at_cut": "all"}))
+        assert got == {names[c] for c in graded}, f"score-average {where}"
+        if top == 1:
+            got = winner_set(count(profile, "approval", {"tie_at_cut": "all"}))
+            assert got == {names[c] for c in pv_grade_methods.approval(grades)}, f"approval {where}"
+        elif i % 3 == 2:
+            result = count(profile, "star")
+            if not any(r.tiebreaks for r in result.rounds):
+                star_compared += 1
+                expect = {names[c] for c in pv_grade_methods.star(grades)}
+                assert set(result.winners) == expect, f"star {where}"
+    assert star_compared >= N_PROFILES // 6, f"star compared on only {star_compared}"

@@ -117,3 +117,13 @@ def test_bucklin_and_coombs_fill_more_seats_by_counting_again():
     assert coombs.winners == ("B", "A")
     assert [r.number for r in coombs.rounds] == [1, 2, 3, 4]
     assert coombs.rounds[2].note == "seat 2" and coombs.rounds[2].tiebreaks  # A, C: 5 last each
+
+
+def test_rank_sum_orders_as_the_averaged_borda_count():
+    prof = Profile.from_rankings(
+        [["A", ("B", "C")], ["D", "C"], list("BADC"), ["C"]], weights=[3, 2, 2, 1]
+    )
+    borda = tally(prof, "borda")
+    ranks = tally(prof, "rank-sum")
+    voters, m = 8, 4
+    assert all(borda[c] + ranks[c] == voters * m for c in borda)  # points + position = m

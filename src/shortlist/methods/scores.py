@@ -35,7 +35,7 @@ from shortlist.errors import CountError
 from shortlist.methods.numbers import ZERO
 from shortlist.methods.registry import register
 from shortlist.methods.result import Result, Round, Tiebreak
-from shortlist.methods.rules import switch
+from shortlist.methods.rules import Rules, switch
 from shortlist.methods.scored import (
     ScoreProfile,
     TopRules,
@@ -57,7 +57,7 @@ def _values(profile: ScoreProfile) -> npt.NDArray[np.int64]:
 def _result(
     method: str,
     profile: ScoreProfile,
-    rules: TopRules,
+    rules: Rules,
     rounds: list[Round],
     tied: tuple[int, ...] = (),
     notes: tuple[str, ...] = (),
@@ -98,7 +98,7 @@ class ApprovalRules(TopRules):
     proportional: bool = switch(
         False,
         "Fill seats one a round by sequential proportional approval (a ballot weighs 1 / (1 + "
-        "its approved candidates already elected)).",
+        "its approved candidates already elected)); a tie for a seat goes by the tie policy.",
     )
 
 
@@ -137,17 +137,20 @@ def count_score_sum(profile: ScoreProfile, rules: TopRules) -> Result:
 
 @register(
     "rrv",
-    TopRules,
+    Rules,
     "Re-weighted range voting: one seat a round, ballots re-weighted.",
     ballots="scores",
 )
-def count_rrv(profile: ScoreProfile, rules: TopRules) -> Result:
+def count_rrv(profile: ScoreProfile, rules: Rules) -> Result:
     profile = as_scores(profile, "rrv")
     return _result("rrv", profile, rules, reweighted_rounds(profile, rules, profile.scale[1]))
 
 
-def reweighted_rounds(profile: ScoreProfile, rules: TopRules, top: int) -> list[Round]:
-    """Seats one a round; a ballot weighs 1 / (1 + (its scores of the elected) / ``top``)."""
+def reweighted_rounds(profile: ScoreProfile, rules: Rules, top: int) -> list[Round]:
+    """Seats one a round; a ballot weighs 1 / (1 + (its scores of the elected) / ``top``).
+
+    A tie for a seat is broken by the tie policy (earlier rounds' tallies first).
+    """
     names = profile.candidates
     check_seats(profile.n_candidates, rules.seats)
     values = _values(profile)

@@ -26,7 +26,7 @@ def test_readme_names_the_two_setup_commands_and_every_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     head = readme[:1500]
     assert "make demo" in head and "make test" in head
-    from shortlist.cli.main import cli
+    from shortlist.cli.main import COMMANDS
 
-    for name in cli.commands:
+    for name in COMMANDS:
         assert f"shortlist {name}" in readme or f"`{name}`" in readme, name

@@ -16,8 +16,11 @@ from shortlist.cli.methods_cmd import describe_methods
 
 def _commands(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]:
     out: list[tuple[str, click.Command]] = []
-    for name in sorted(group.commands):
-        command = group.commands[name]
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if command is None:  # pragma: no cover
+            continue
         path = f"{prefix} {name}"
         out.append((path, command))
         if isinstance(command, click.Group):

@@ -7,22 +7,51 @@ shows the traceback instead.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from shortlist import __version__
-from shortlist.cli.compare import compare
-from shortlist.cli.convert import convert
-from shortlist.cli.demo import demo
-from shortlist.cli.edition import edition
-from shortlist.cli.methods_cmd import methods
-from shortlist.cli.round_cmd import members, round_group, turnout
-from shortlist.cli.tabulate import tabulate
 from shortlist.errors import RulesError, ShortlistError
 
+#: Every command, as "module:object", imported only when it runs (or when help lists it), so that
+#: counting a file never loads the database layers.
+COMMANDS = {
+    "tabulate": "shortlist.cli.tabulate:tabulate",
+    "methods": "shortlist.cli.methods_cmd:methods",
+    "compare": "shortlist.cli.compare:compare",
+    "convert": "shortlist.cli.convert:convert",
+    "edition": "shortlist.cli.edition:edition",
+    "round": "shortlist.cli.round_cmd:round_group",
+    "turnout": "shortlist.cli.round_cmd:turnout",
+    "members": "shortlist.cli.round_cmd:members",
+    "demo": "shortlist.cli.demo:demo",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        self.add_command(command, cmd_name)
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="shortlist")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
 @click.pass_context
@@ -34,17 +63,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-
-
-cli.add_command(tabulate)
-cli.add_command(methods)
-cli.add_command(edition)
-cli.add_command(round_group)
-cli.add_command(turnout)
-cli.add_command(members)
-cli.add_command(demo)
-cli.add_command(compare)
-cli.add_command(convert)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -131,3 +131,19 @@ def test_methods_lists_every_switch(capsys):
     assert irv["majority_base"]["choices"] == ["continuing", "all"]
     code, _, err = run(["methods", "nosuch"], capsys)
     assert code != 0 and "unknown method" in err
+
+
+SCORES = "# kind: score\n# scale: 6-10\nFilmA,FilmB,FilmC\n10,7,\n8,,9\n6,9,10\n"
+
+
+def test_score_files_count_with_score_methods_and_are_refused_by_ranked_ones(tmp_path, capsys):
+    path = tmp_path / "jury.csv"
+    path.write_text(SCORES, encoding="utf-8")
+    code, out, _ = run(["tabulate", str(path), "--method", "score-average", "-f", "json"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["winners"] == ["FilmC"]
+    assert doc["rounds"][0]["tally"] == {"FilmA": "8", "FilmB": "8", "FilmC": "9.5"}
+    code, out, err = run(["tabulate", str(path), "--method", "irv"], capsys)
+    assert code != 0 and out == ""
+    assert "jury.csv:1" in err and "not ranked ballots" in err

@@ -51,8 +51,10 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["csv", "blt", "preflib"]),
-    help="Ballot file format. Default: guessed from the extension, then the content.",
+    type=click.Choice(["csv", "blt", "preflib", "scores"]),
+    help="Ballot file format. Default: guessed from the extension, then the content; "
+    "'scores' reads score, approval or single-choice CSV (a header naming the candidates), "
+    "as do methods that count scores and PrefLib .cat files.",
 )
 @click.option(
     "-f",
@@ -121,6 +123,16 @@ def _count_file(
     chosen = registry.get(method) if method else None
     if chosen is not None:
         chosen.rules(given)  # unknown method or bad switches fail before the file is read
+    if (
+        input_format == "scores"
+        or path.suffix.lower() == ".cat"
+        or (chosen is not None and chosen.ballots == "scores")
+    ):
+        from shortlist.formats.scores import read_scores
+
+        scored = read_scores(path)
+        spec = chosen or registry.get("score-sum")
+        return spec.count(scored, spec.rules(given))
     ballots = read_with_progress(path, input_format)
     wanted = given.get("seats", ballots.seats)
     spec = chosen or registry.get("stv-wigm" if int(wanted or 1) > 1 else "irv")

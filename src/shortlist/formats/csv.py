@@ -147,6 +147,13 @@ def _read_layout(records: Iterator[Record]) -> _Layout:
 
 
 def _directive(layout: _Layout, word: str, fields: list[str], line: int) -> None:
+    if word.startswith(("# kind:", "# scale:", "#kind:", "#scale:")):
+        raise _LayoutError(
+            f"{word.strip()!r} marks a score, approval or choice file, not ranked ballots: "
+            "count it with a method for scores (e.g. --method score-average) or "
+            "--input-format scores",
+            line,
+        )
     if word not in _DIRECTIVES:
         return
     try:

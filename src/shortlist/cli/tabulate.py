@@ -11,7 +11,7 @@ import click
 
 from shortlist.errors import CountError, RulesError
 
-FORMATS = ("table", "json", "rctab-json", "rctab-csv")
+FORMATS = ("table", "json", "rctab-json", "rctab-csv", "rctab-summary-csv")
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -64,7 +64,13 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     default="table",
     show_default=True,
     help="table: rounds for people; json: the shortlist-result/1 document; "
-    "rctab-json / rctab-csv: RCTab's detailed report (RCTab contest configs only).",
+    "rctab-json / rctab-csv / rctab-summary-csv: RCTab's reports (RCTab contest configs only).",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="RCTab contest configs: write every report RCTab writes (each pass, precinct and "
+    "batch) into this directory, under RCTab's file names.",
 )
 @click.option(
     "-o",
@@ -80,6 +86,7 @@ def tabulate(
     input_format: str | None,
     output_format: str,
     output: Path | None,
+    output_dir: Path | None,
 ) -> None:
     """Count the ballots in PATH and show every round.
 
@@ -99,10 +106,12 @@ def tabulate(
     """
     switches = _parse_sets(sets)
     if path.suffix.lower() == ".json":
-        _tabulate_rctab(path, method, seats, switches, output_format, output)
+        _tabulate_rctab(path, method, seats, switches, output_format, output, output_dir)
         return
-    if output_format.startswith("rctab"):
-        raise click.UsageError(f"--format {output_format} needs an RCTab contest config (.json)")
+    if output_format.startswith("rctab") or output_dir is not None:
+        raise click.UsageError(
+            "--format rctab-* and --output-dir need an RCTab contest config (.json)"
+        )
     result = _count_file(path, method, seats, switches, input_format)
     _emit(result, output_format, output)
 
@@ -155,6 +164,7 @@ def _tabulate_rctab(
     switches: dict[str, str],
     output_format: str,
     output: Path | None,
+    output_dir: Path | None,
 ) -> None:
     if method or seats or switches:
         raise click.UsageError(
@@ -165,7 +175,11 @@ def _tabulate_rctab(
 
     contest = rctab.load_contest(path)
     result = rctab.count_contest(contest)
-    if output_format in ("rctab-json", "rctab-csv"):
+    if output_dir is not None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for written in rctab.write_reports(contest, result, output_dir):
+            click.echo(f"wrote {written}", err=True)
+    if output_format.startswith("rctab"):
         with _open_out(output) as out:
             rctab.write_report(contest, result, output_format, out)
         return

@@ -12,7 +12,7 @@ import click
 from shortlist.errors import BallotFileError
 
 if TYPE_CHECKING:
-    from shortlist.formats.rctab.convert import Conversion
+    from shortlist.formats.rctab.convert import Conversion, Snapshots
 
 PROVIDERS = ("ess", "dominion", "hart", "cdf", "clearBallot", "genericCsv", "unisyn")
 
@@ -60,6 +60,12 @@ def generated_now() -> str:
 @click.option("--skipped-rank-label", help="The word the CVRs use for a skipped rank.")
 @click.option("--write-in-label", help="The word (or id) the CVRs use for a write-in.")
 @click.option("--max-rankings", type=int, help="Ranks to read (default: all).")
+@click.option(
+    "--rounds",
+    is_flag=True,
+    help="With a contest config and --to cdf: count the contest and add every round's "
+    "interpreted snapshot of each record (what RCTab writes for generateCdfJson).",
+)
 @click.option("--contest-name", default="", help="Contest name written into CDF and BLT.")
 @click.option("--jurisdiction", default="", help="Jurisdiction written into CDF.")
 def convert(
@@ -78,6 +84,7 @@ def convert(
     skipped_rank_label: str | None,
     write_in_label: str | None,
     max_rankings: int | None,
+    rounds: bool,
     contest_name: str,
     jurisdiction: str,
 ) -> None:
@@ -94,12 +101,18 @@ def convert(
       shortlist convert cvr.xlsx --to csv --first-vote-column 4 --overvote-label overvote
       shortlist convert export_folder --provider dominion --contest-id 7 --to blt
     """
-    from shortlist.formats.rctab.config import is_rctab_config
-    from shortlist.formats.rctab.convert import Conversion
+    from shortlist.formats.rctab.config import is_rctab_config, read_config
+    from shortlist.formats.rctab.convert import Conversion, tabulated_snapshots
     from shortlist.formats.rctab.cvr import CvrSource
 
-    if len(paths) == 1 and is_rctab_config(paths[0]):
+    snapshots = None
+    is_config = len(paths) == 1 and is_rctab_config(paths[0])
+    if rounds and (not is_config or to != "cdf"):
+        raise click.UsageError("--rounds needs one contest config and --to cdf")
+    if is_config:
         conversion = Conversion.from_config(paths[0])
+        if rounds:
+            snapshots = tabulated_snapshots(read_config(paths[0]))
     else:
         sources = []
         for path in paths:
@@ -129,19 +142,22 @@ def convert(
             contest_name=contest_name,
             jurisdiction=jurisdiction,
         )
-    _write(conversion, to, output)
+    _write(conversion, to, output, snapshots)
 
 
-def _write(conversion: Conversion, to: str, output: Path | None) -> None:
+def _write(
+    conversion: Conversion, to: str, output: Path | None, snapshots: Snapshots | None
+) -> None:
     from shortlist.formats.rctab.convert import convert as run
 
+    stamp = generated_now()
     if output is None:
-        run(conversion, to, sys.stdout, generated=generated_now())
+        run(conversion, to, sys.stdout, generated=stamp, snapshots=snapshots)
         return
     partial = output.with_name(f".{output.name}.partial")
     try:
         with partial.open("w", encoding="utf-8", newline="") as out:
-            count = run(conversion, to, out, generated=generated_now())
+            count = run(conversion, to, out, generated=stamp, snapshots=snapshots)
         if count == 0:
             raise BallotFileError("no cast vote records were found: nothing written")
         partial.replace(output)

@@ -15,7 +15,16 @@ from click.testing import CliRunner
 from shortlist.cli.convert import convert as convert_command
 from shortlist.errors import BallotFileError
 from shortlist.formats.blt import parse_blt
-from shortlist.formats.rctab.convert import Conversion, convert, csv_field, jackson
+from shortlist.formats.rctab.config import read_config
+from shortlist.formats.rctab.convert import (
+    Conversion,
+    convert,
+    csv_field,
+    jackson,
+    java_hash_order,
+    tabulated_snapshots,
+    write_cdf_json,
+)
 from shortlist.formats.rctab.cvr import CvrSource, read_sources
 
 CASES = ["conversions_from_ess", "conversions_from_dominion", "conversions_from_cdf"]
@@ -150,3 +159,49 @@ def test_alaska_2024_cvr_export_in_rctab_s_older_columns() -> None:
     older = [0, 1, 2, 4, 5, 6, 7, 8]  # drop "RCTab CVR Id"; "Vendor Id" is "Record Id"
     assert [[r[i] for i in older] + r[9:] for r in ours[1:]] == expected[1:]
     assert len(expected) == 125
+
+
+# -- CDF with every round's snapshots (configs with generateCdfJson) ------------------------
+
+COUNTED_CDF = sorted(
+    p.parent.name
+    for p in RCTAB.glob("*/*_expected_cdf_cvr.json")
+    if not p.parent.name.startswith("conversions_")
+)
+#: Written by RCTab 1.x, whose printer closed the GpUnit list as "}]": the same JSON.
+OLDER_LAYOUT = {"batch_example"}
+
+
+@pytest.mark.parametrize("case", COUNTED_CDF)
+def test_cdf_json_with_round_snapshots_is_rctab_s(case: str) -> None:
+    conversion = Conversion.from_config(config(case))
+    snapshots = tabulated_snapshots(read_config(config(case)))
+    out = io.StringIO()
+    write_cdf_json(conversion, out, generated="2025-01-21T04:25:22-05:00", snapshots=snapshots)
+    expected = (RCTAB / case / f"{case}_expected_cdf_cvr.json").read_text(encoding="utf-8")
+    if case in OLDER_LAYOUT:
+        ours, theirs = json.loads(out.getvalue()), json.loads(expected)
+        for report in (ours, theirs):
+            del report["GeneratedDate"], report["ReportingDevice"]
+        assert ours == theirs
+    else:
+        assert STAMPS.sub("", out.getvalue()) == STAMPS.sub("", expected)
+
+
+def test_java_hash_order_of_precincts() -> None:
+    # String.hashCode: "a" = 97, "b" = 98, "q" = 113 = 97 + 16: same bucket of 16 as "a"
+    assert java_hash_order(["q", "b", "a"]) == ["q", "a", "b"]
+    assert java_hash_order([]) == []
+
+
+def test_command_writes_round_snapshots(tmp_path: Path) -> None:
+    case = "test_set_multi_winner_fractional_threshold"
+    out = tmp_path / "cvr.json"
+    result = CliRunner().invoke(
+        convert_command, [str(config(case)), "--to", "cdf", "--rounds", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    expected = (RCTAB / case / f"{case}_expected_cdf_cvr.json").read_text()
+    assert STAMPS.sub("", out.read_text()) == STAMPS.sub("", expected)
+    refused = CliRunner().invoke(convert_command, [str(config(case)), "--to", "csv", "--rounds"])
+    assert refused.exit_code == 2 and "--rounds" in refused.output

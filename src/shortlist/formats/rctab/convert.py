@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, localcontext
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from shortlist.errors import BallotFileError, RulesError
+from shortlist.errors import BallotFileError, CountError, RulesError
 from shortlist.formats.rctab.cvr import (
     OVERVOTE,
     UNDECLARED_WRITE_INS,
@@ -26,11 +27,15 @@ from shortlist.formats.rctab.cvr import (
     CastVoteRecord,
     Codebook,
     CvrSource,
+    iter_counted,
     iter_records,
     read_sources,
 )
 from shortlist.formats.rctab.cvr.ess import sanitize
 from shortlist.formats.rctab.cvr.grouping import Grouper
+
+if TYPE_CHECKING:
+    from shortlist.formats.rctab.config import ContestConfig
 
 FORMATS = ("cdf", "csv", "blt")
 EXPLICIT_OVERVOTE = "overvote"
@@ -78,6 +83,15 @@ class Conversion:
                 grouper.check(record)
                 yield source, record
 
+    def precinct_units(self) -> dict[str, str]:
+        """Precinct -> GpUnit id, numbered as RCTab numbers them (its hash-set order)."""
+        seen: dict[str, None] = {}
+        for _, record in self.records():
+            if record.precinct is not None:
+                seen.setdefault(record.precinct, None)
+        ordered = java_hash_order(list(seen))
+        return {p: f"gpu-{k}" for k, p in enumerate(ordered, start=1)}
+
     def codebook(self) -> Codebook:
         return Codebook.for_contest(self.candidates, self.sources)
 
@@ -121,12 +135,22 @@ class Names:
         return sorted(names)
 
 
-def convert(conversion: Conversion, to: str, out: TextIO, *, generated: str = "") -> int:
-    """Write the conversion in format ``to``; returns the number of records written."""
+def convert(
+    conversion: Conversion,
+    to: str,
+    out: TextIO,
+    *,
+    generated: str = "",
+    snapshots: Snapshots | None = None,
+) -> int:
+    """Write the conversion in format ``to``; returns the number of records written.
+
+    ``snapshots`` (CDF only) adds each round's interpreted snapshot of every record.
+    """
     if to == "csv":
         return write_rctab_csv(conversion, out)
     if to == "cdf":
-        return write_cdf_json(conversion, out, generated=generated)
+        return write_cdf_json(conversion, out, generated=generated, snapshots=snapshots)
     if to == "blt":
         return write_blt(conversion, out)
     raise RulesError(f"unknown conversion format {to!r} (known: {', '.join(FORMATS)})")
@@ -228,21 +252,32 @@ def candidate_id(name: str) -> str:
     return f"c-{sanitize(name).lower()}"
 
 
-def write_cdf_json(conversion: Conversion, out: TextIO, *, generated: str = "") -> int:
-    """A NIST CDF cast-vote-record report of the records, streamed record by record."""
+def write_cdf_json(
+    conversion: Conversion,
+    out: TextIO,
+    *,
+    generated: str = "",
+    snapshots: Snapshots | None = None,
+) -> int:
+    """A NIST CDF cast-vote-record report of the records, streamed record by record.
+
+    With ``snapshots`` (a count's), each record also gets one interpreted snapshot per round,
+    as RCTab writes when a config asks for ``generateCdfJson``.
+    """
     names = conversion.names()
-    precincts: dict[str, str] = {}
+    precincts = conversion.precinct_units() if conversion.by_precinct else None
     out.write('{\n  "@type" : "CVR.CastVoteRecordReport",\n  "CVR" : [')
     count = 0
     for _, record in conversion.records():
-        cvr = _cdf_cvr(names, record, precincts if conversion.by_precinct else None)
+        rounds = snapshots.of(record) if snapshots is not None else []
+        cvr = _cdf_cvr(names, record, precincts, rounds)
         out.write((", " if count else " ") + jackson(cvr, 1))
         count += 1
     out.write(" ],")
     tail = {
         "Election": [_cdf_election(names, conversion)],
         "GeneratedDate": generated,
-        "GpUnit": _cdf_units(conversion, precincts),
+        "GpUnit": _cdf_units(conversion, precincts or {}),
         "ReportGeneratingDeviceIds": [DEVICE_ID],
         "ReportingDevice": [
             {
@@ -260,35 +295,63 @@ def write_cdf_json(conversion: Conversion, out: TextIO, *, generated: str = "") 
 
 
 def _cdf_cvr(
-    names: Names, record: CastVoteRecord, precincts: dict[str, str] | None
+    names: Names,
+    record: CastVoteRecord,
+    precincts: dict[str, str] | None,
+    rounds: list[Allocation],
 ) -> dict[str, Any]:
     ident = sanitize(record.record_id or "")
     by_name: dict[str, list[int]] = {}
+    codes: dict[str, int | None] = {}
     for rank, marks in enumerate(record.ranks, start=1):
         for name in marks:
-            names.canonical(name, record, rank)  # checks it
             shown = EXPLICIT_OVERVOTE if name == OVERVOTE else name
+            if shown not in codes:
+                # RCTab allocates to the candidate's name and looks the allocation up by the
+                # name on the ballot: a ballot naming a candidate by an alias is never allocable
+                canonical = names.canonical(name, record, rank)
+                codes[shown] = names.book.code_of(name) if canonical == name else None
             by_name.setdefault(shown, []).append(rank)
     ordered = sorted(by_name.items(), key=lambda item: (item[1][0], item[0]))
-    selections = [
-        {
-            "@type": "CVR.CVRContestSelection",
-            "ContestSelectionId": selection_id(name),
-            "SelectionPosition": [
-                {
-                    "@type": "CVR.SelectionPosition",
-                    "HasIndication": "yes",
-                    "IsAllocable": "unknown",
-                    "NumberVotes": 1,
-                    "Rank": rank,
-                }
-                for rank in ranks
-            ],
-        }
-        for name, ranks in ordered
-    ]
-    snapshot = {
-        "@id": f"ballot-{ident}",
+    snapshots = [_snapshot(ident, None, ordered, codes, None)]
+    for r, allocation in enumerate(rounds, start=1):
+        snapshots.append(_snapshot(ident, r, ordered, codes, dict(allocation)))
+    current = f"ballot-{ident}-round-{len(rounds)}" if rounds else f"ballot-{ident}"
+    cvr: dict[str, Any] = {
+        "@type": "CVR",
+        "BallotPrePrintedId": ident,
+        "CVRSnapshot": snapshots,
+        "CurrentSnapshotId": current,
+        "ElectionId": ELECTION_ID,
+    }
+    if precincts is not None:
+        cvr["BallotStyleUnitId"] = precincts.get(record.precinct or "")
+    return cvr
+
+
+def _snapshot(
+    ident: str,
+    round_number: int | None,
+    ordered: list[tuple[str, list[int]]],
+    codes: dict[str, int | None],
+    allocation: dict[int, Decimal] | None,
+) -> dict[str, Any]:
+    selections = []
+    for name, ranks in ordered:
+        allocable, votes = "unknown", Decimal(1)
+        if allocation is not None:
+            code = codes[name]
+            allocable = "yes" if code in allocation else "no"
+            votes = allocation[code] if code is not None and code in allocation else votes
+        selections.append(
+            {
+                "@type": "CVR.CVRContestSelection",
+                "ContestSelectionId": selection_id(name),
+                "SelectionPosition": _positions(ranks, allocable, votes),
+            }
+        )
+    return {
+        "@id": f"ballot-{ident}-round-{round_number}" if round_number else f"ballot-{ident}",
         "@type": "CVR.CVRSnapshot",
         "CVRContest": [
             {
@@ -297,19 +360,32 @@ def _cdf_cvr(
                 "ContestId": CONTEST_ID,
             }
         ],
-        "Type": "original",
+        "Type": "interpreted" if round_number else "original",
     }
-    cvr: dict[str, Any] = {
-        "@type": "CVR",
-        "BallotPrePrintedId": ident,
-        "CVRSnapshot": [snapshot],
-        "CurrentSnapshotId": f"ballot-{ident}",
-        "ElectionId": ELECTION_ID,
-    }
-    if precincts is not None:
-        precinct = record.precinct or ""
-        cvr["BallotStyleUnitId"] = precincts.setdefault(precinct, f"gpu-{len(precincts) + 1}")
-    return cvr
+
+
+def _positions(ranks: list[int], allocable: str, votes: Decimal) -> list[dict[str, Any]]:
+    """One position per rank; only a candidate's first rank may be allocable (RCTab)."""
+    fraction = None
+    if votes != 1 or votes.as_tuple().exponent != 0:
+        remainder = votes % 1
+        if remainder > 0:
+            fraction = str(remainder)[1:]
+    positions = []
+    for rank in ranks:
+        position: dict[str, Any] = {
+            "@type": "CVR.SelectionPosition",
+            "HasIndication": "yes",
+            "IsAllocable": allocable,
+            "NumberVotes": int(votes),
+            "Rank": rank,
+        }
+        if fraction is not None:
+            position["FractionalVotes"] = fraction
+        positions.append(position)
+        if allocable == "yes":
+            allocable = "no"
+    return positions
 
 
 def _cdf_election(names: Names, conversion: Conversion) -> dict[str, Any]:
@@ -347,9 +423,88 @@ def _cdf_units(conversion: Conversion, precincts: dict[str, str]) -> list[dict[s
             "Type": "other",
         }
     ]
-    for name, ident in precincts.items():
-        units.append({"@id": ident, "@type": "GpUnit", "Name": name, "Type": "precinct"})
+    for name in java_hash_order(list(precincts)):
+        units.append({"@id": precincts[name], "@type": "GpUnit", "Name": name, "Type": "precinct"})
     return units
+
+
+# -- rounds: what each ballot counts for (RCTab's interpreted CDF snapshots) -------------------
+
+#: A ballot's allocation in one round: (candidate code, its share of the ballot).
+Allocation = list[tuple[int, Decimal]]
+
+
+@dataclass(frozen=True)
+class Snapshots:
+    """Per distinct ballot, what it counts for in each round it moved (RCTab logs a snapshot
+    when a ballot is counted or transferred; the rounds between repeat the last one)."""
+
+    rounds: int
+    rows: dict[Any, int]
+    logged: dict[int, dict[int, Allocation]]
+
+    def of(self, record: CastVoteRecord) -> list[Allocation]:
+        """The record's allocation in rounds 1..``rounds``."""
+        row = self.rows[(record.ranks, record.precinct, record.batch)]
+        logged = self.logged.get(row, {})
+        out: list[Allocation] = []
+        for r in range(1, self.rounds + 1):
+            if r in logged:
+                out.append(logged[r])
+            elif out:
+                out.append(out[-1])
+            else:
+                raise CountError(f"no round-{r} snapshot of record {record.record_id}")
+        return out
+
+
+def tabulated_snapshots(config: ContestConfig) -> Snapshots:
+    """Count the contest as ``shortlist tabulate`` does and keep every ballot's snapshots."""
+    from shortlist.methods.rctab import EXACT
+    from shortlist.methods.rctab_tabulator import Tabulation
+
+    rules = replace(config.rules, tie_order=tuple(c.name for c in config.candidates))
+    if rules.winner_mode == "multiPassIrv":
+        raise RulesError("round snapshots of a multi-pass count are not written (RCTab's neither)")
+    grouper = Grouper(Codebook.for_contest(config.candidates, config.sources), rules.max_rankings)
+    for source in config.sources:
+        grouper.add_counted(iter_counted(source, max_rankings=rules.max_rankings))
+    profile = grouper.finish().profile
+    logged: dict[int, dict[int, Allocation]] = {}
+
+    class Recording(Tabulation):
+        def walk(self, i: int, cont: Any, final: bool) -> None:
+            super().walk(i, cont, final)
+            data = list(self.alloc.get(i, {}).items())
+            if int(self.recipient[i]) >= 0:
+                data.append((int(self.recipient[i]), self.value(i)))
+            logged.setdefault(i, {})[self.round] = data
+
+    with localcontext(EXACT):
+        tabulation = Recording(profile, rules, profile.withdrawn, rules.seats)
+        tabulation.run()
+    rows = {key: i for i, key in enumerate(grouper.counts)}
+    return Snapshots(tabulation.round, rows, logged)
+
+
+def java_hash_order(keys: Sequence[str]) -> list[str]:
+    """The order a ``java.util.HashSet`` of these strings, added in this order, iterates in.
+
+    RCTab numbers precinct GpUnits in that order. Buckets come by index, ``(h ^ h >>> 16) &
+    (capacity - 1)`` of ``String.hashCode``; a bucket keeps insertion order; the capacity is
+    the least power of two from 16 holding the keys at load factor 0.75.
+    """
+    capacity = 16
+    while len(keys) > capacity * 3 // 4:
+        capacity *= 2
+    buckets: dict[int, list[str]] = {}
+    for key in keys:
+        code = 0
+        units = key.encode("utf-16-le")
+        for k in range(0, len(units), 2):
+            code = (31 * code + int.from_bytes(units[k : k + 2], "little")) & 0xFFFFFFFF
+        buckets.setdefault((code ^ (code >> 16)) & (capacity - 1), []).append(key)
+    return [key for index in sorted(buckets) for key in buckets[index]]
 
 
 # -- BLT --------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ __all__ = [
     "CastVoteRecords",
     "Codebook",
     "CvrSource",
+    "iter_counted",
     "iter_records",
     "read_sources",
 ]

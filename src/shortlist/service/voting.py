@@ -18,7 +18,7 @@ from datetime import datetime
 
 from shortlist.domain.errors import BallotRefused
 from shortlist.domain.lifecycle import RoundStatus
-from shortlist.domain.model import Revision
+from shortlist.domain.model import GateKind, Revision
 from shortlist.domain.times import human
 from shortlist.domain.voting import BallotPaper, Marks, check_gate, check_marks
 from shortlist.service.clock import Clock
@@ -70,7 +70,8 @@ def _admit(
             f"round {record.label} is not open for voting (window {human(window.opens)} to "
             f"{human(window.closes)}; the round is {record.status.value})"
         )
-    standing = uow.rounds.standing(record.id, record.category_id, member)
+    viewing = gate and record.spec.gate.kind in (GateKind.MIN_VIEWED, GateKind.VIEWED_ALL)
+    standing = uow.rounds.standing(record.id, record.category_id, member, viewing)
     if not standing.eligible:
         raise BallotRefused(f"member {member} is not in the electorate of round {record.label}")
     if gate:

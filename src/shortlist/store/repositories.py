@@ -413,14 +413,23 @@ _MEMBER = select(t.members.c.number).where(
 )
 _VIEWED = _entry_keys_of(t.viewings)
 _RECUSED = _entry_keys_of(t.credits)
-_STANDING = select(
-    *(exists(_member_of(table)).label(table.name) for table in
-      (t.electorate, t.attestations, t.participation))
-)  # fmt: skip
-_KEYS = union_all(
-    _entry_keys_of(t.credits).add_columns(literal("recused").label("what")),
-    _entry_keys_of(t.viewings).add_columns(literal("viewed").label("what")),
-)
+
+
+def _flag(table: Any) -> Any:
+    """One row ``(NULL, table name)`` when the member has a row in ``table`` for the round."""
+    return select(literal(None, String()).label("key"), literal(table.name).label("what")).where(
+        exists(_member_of(table))
+    )
+
+
+def _marked(table: Any, what: str) -> Any:
+    return _entry_keys_of(table).add_columns(literal(what).label("what"))
+
+
+_FLAGS = (_flag(t.electorate), _flag(t.attestations), _flag(t.participation))
+#: A member's standing in one query: flags as rows, then recused (and watched) entry keys.
+_STANDING = union_all(*_FLAGS, _marked(t.credits, "recused"))
+_STANDING_VIEWED = union_all(*_FLAGS, _marked(t.credits, "recused"), _marked(t.viewings, "viewed"))
 _SECRET = select(t.round_secrets.c.secret).where(
     t.round_secrets.c.round_id == bindparam("round_id")
 )
@@ -562,16 +571,15 @@ class Rounds:
         keys = self.c.execute(_RECUSED, {"category_id": category_id, "member": member}).scalars()
         return frozenset(keys)
 
-    def standing(self, round_id: int, category_id: int, member: str) -> Standing:
-        """The member's standing in the round, in two queries."""
+    def standing(self, round_id: int, category_id: int, member: str, viewed: bool) -> Standing:
+        """The member's standing in the round (what they watched only if ``viewed``)."""
         ids = {"round_id": round_id, "member": member, "category_id": category_id}
-        flags = self.c.execute(_STANDING, ids).one()
-        keys: dict[str, set[str]] = {"recused": set(), "viewed": set()}
-        for key, what in self.c.execute(_KEYS, ids).all():
-            keys[what].add(key)
+        found: dict[str, set[str]] = defaultdict(set)
+        for key, what in self.c.execute(_STANDING_VIEWED if viewed else _STANDING, ids).all():
+            found[what].add(key)
         return Standing(
-            bool(flags.electorate), bool(flags.attestations), bool(flags.participation),
-            frozenset(keys["recused"]), frozenset(keys["viewed"]),
+            "electorate" in found, "attestations" in found, "participation" in found,
+            frozenset(found["recused"]), frozenset(found["viewed"]),
         )  # fmt: skip
 
     def attest(self, round_id: int, member: str, at: datetime) -> None:

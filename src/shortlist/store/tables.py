@@ -150,7 +150,7 @@ viewings = Table(
     "viewings",
     metadata,
     Column("entry_id", ForeignKey("entries.id"), primary_key=True),
-    Column("member", String(64), primary_key=True),
+    Column("member", String(64), primary_key=True, index=True),
     Column("at", Instant, nullable=False),
 )
 

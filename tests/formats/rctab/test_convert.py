@@ -205,3 +205,20 @@ def test_command_writes_round_snapshots(tmp_path: Path) -> None:
     assert STAMPS.sub("", out.read_text()) == STAMPS.sub("", expected)
     refused = CliRunner().invoke(convert_command, [str(config(case)), "--to", "csv", "--rounds"])
     assert refused.exit_code == 2 and "--rounds" in refused.output
+
+
+def test_dominion_without_a_config_names_candidates_from_its_manifest() -> None:
+    folder = RCTAB / "_shared" / "dominion_alaska" / "alaska_input_data"
+    args = [str(folder), "--contest-id", "1", "--write-in-label", "12", "--to"]
+    as_csv = CliRunner().invoke(convert_command, [*args, "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    expected = RCTAB / "conversions_from_dominion" / "conversions_from_dominion_expected.csv"
+    rows = list(csv.reader(io.StringIO(as_csv.output)))
+    with expected.open(newline="", encoding="utf-8") as handle:
+        theirs = list(csv.reader(handle))
+    # the config of the case allows 5 ranks; without one, all 8 declared candidates' ranks
+    assert [r[1:14] for r in rows[1:]] == [r[1:14] for r in theirs[1:]]
+    as_blt = CliRunner().invoke(convert_command, [*args, "blt"])
+    ballots = parse_blt(as_blt.output, "alaska.blt")
+    assert ballots.profile.total_weight == 1000
+    assert "Joseph R. Biden" in ballots.profile.candidates

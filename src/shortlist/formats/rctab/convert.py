@@ -93,18 +93,31 @@ class Conversion:
         return {p: f"gpu-{k}" for k, p in enumerate(ordered, start=1)}
 
     def codebook(self) -> Codebook:
-        return Codebook.for_contest(self.candidates, self.sources)
+        return Codebook.for_contest(self.candidates or self.declared(), self.sources)
+
+    def declared(self) -> tuple[CandidateSpec, ...]:
+        """Without a config: the candidates the sources declare (Dominion's manifest), if any."""
+        from shortlist.formats.rctab.cvr.dominion import declared_candidates
+
+        found: dict[str, CandidateSpec] = {}
+        for source in self.sources:
+            if source.provider == "dominion":
+                for spec in declared_candidates(source):
+                    found.setdefault(spec.name, spec)
+        return tuple(found.values())
 
     def names(self) -> Names:
         """Raw names to the names printed; with no candidates, found in a first pass."""
         book = self.codebook()
         if not self.candidates:
+            book.discover = True
             for _, record in self.records():
                 for marks in record.ranks:
                     for name in marks:
                         if name != OVERVOTE:
                             book.code_of(name)
-        return Names(book, len(self.candidates) or len(book.candidates))
+        declared = [n for n in book.candidates if n != UNDECLARED_WRITE_INS]
+        return Names(book, len(self.candidates) or len(declared))
 
 
 class Names:
@@ -528,5 +541,7 @@ def write_blt(conversion: Conversion, out: TextIO) -> int:
 
 
 def _discovered(conversion: Conversion) -> tuple[CandidateSpec, ...]:
+    declared = {spec.name: spec for spec in conversion.declared()}
     book = conversion.names().book
-    return tuple(CandidateSpec(n) for n in book.candidates if n != UNDECLARED_WRITE_INS)
+    names = (n for n in book.candidates if n != UNDECLARED_WRITE_INS)
+    return tuple(declared.get(n, CandidateSpec(n)) for n in names)

@@ -21,7 +21,12 @@ from typing import Any
 from shortlist.errors import BallotFileError
 from shortlist.formats.rctab.cvr.jsonstream import open_stream
 from shortlist.formats.rctab.cvr.rankings import Rankings
-from shortlist.formats.rctab.cvr.records import UNDECLARED_WRITE_INS, CastVoteRecord, CvrSource
+from shortlist.formats.rctab.cvr.records import (
+    UNDECLARED_WRITE_INS,
+    CandidateSpec,
+    CastVoteRecord,
+    CvrSource,
+)
 
 PRECINCTS = "PrecinctManifest.json"
 PORTIONS = "PrecinctPortionManifest.json"
@@ -64,6 +69,12 @@ def load_manifests(source: CvrSource) -> Manifests:
     if not folder.is_dir():
         raise BallotFileError("a Dominion source is a folder", path=where, field="filePath")
     contest_id = source.contest_id
+    if not contest_id:
+        raise BallotFileError(
+            "a Dominion source needs contestId (the Id in ContestManifest.json)",
+            path=where,
+            field="contestId",
+        )
     contests = {str(c["Id"]): c for c in _manifest(folder, CONTESTS, where)}
     if contest_id not in contests:
         raise BallotFileError(
@@ -81,6 +92,18 @@ def load_manifests(source: CvrSource) -> Manifests:
         max_ranks=int(contests[contest_id].get("NumOfRanks") or 0),
         candidate_ids=frozenset(candidates),
     )
+
+
+def declared_candidates(source: CvrSource) -> list[CandidateSpec]:
+    """The contest's candidates in CandidateManifest.json: name, and its id as an alias."""
+    where = source.shown_path
+    load_manifests(source)  # the folder, the manifests and the contest are checked
+    return [
+        CandidateSpec(str(c["Description"]), (str(c["Id"]),))
+        for c in _manifest(source.path, CANDIDATES, where)
+        if str(c.get("ContestId")) == source.contest_id
+        and str(c["Id"]) != source.undeclared_write_in_label
+    ]
 
 
 def export_files(source: CvrSource) -> list[Path]:

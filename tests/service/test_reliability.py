@@ -21,6 +21,8 @@ from shortlist.store.database import Database
 DIRECTING = RoundRef("test-awards", "directing", "final")
 WORKER = Path(__file__).with_name("cast_worker.py")
 INSTANT = "2025-02-01T10:00:00+00:00"
+#: Members who attested (the round's gate): more than the kill -9 test lets the worker reach.
+ATTESTED = 40
 
 
 @pytest.fixture
@@ -28,7 +30,7 @@ def opened(loaded: Database, clock: SimulatedClock) -> Database:
     clock.set(at("2025-02-01T10:00"))
     with loaded.unit_of_work() as uow:
         rounds.open_round(uow, DIRECTING, clock, "admin")
-        for i in range(1, 101):
+        for i in range(1, ATTESTED + 1):
             voting.attest(uow, DIRECTING, f"v{i:03d}", clock)
     return loaded
 
@@ -74,7 +76,7 @@ def test_concurrent_processes_one_ballot_per_member(opened: Database) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        for order in (["p", "q"], ["q", "r"], ["s", "t"])
+        for order in (["p", "q"], ["s", "t"])
     ]
     for proc in procs:
         out, err = proc.communicate(timeout=60)
@@ -86,7 +88,7 @@ def test_concurrent_processes_one_ballot_per_member(opened: Database) -> None:
 
 
 def test_an_acknowledged_cast_survives_kill_9(opened: Database) -> None:
-    members = [f"v{i:03d}" for i in range(1, 101)]
+    members = [f"v{i:03d}" for i in range(1, ATTESTED + 1)]
     proc = subprocess.Popen(
         [sys.executable, str(WORKER), opened.url, str(DIRECTING), INSTANT, ",".join(members),
          "p", "q", "r"],

@@ -47,7 +47,7 @@ CASES: list[tuple[str, Any, str, str]] = [
     ("e01", ["p"], "not in the electorate", "2025-01-11T10:00"),
     ("a01", ["p"], "not in the electorate", "2025-01-11T10:00"),
     ("d04", ["p"], "viewing requirement", "2025-01-11T10:00"),
-    ("d01", ["p"], "not open for voting", "2025-01-12T17:00"),
+    ("d01", ["p"], "closed at", "2025-01-12T17:00"),
     ("d03", ["p", "x"], "not on this round's slate", "2025-01-11T10:00"),
 ]
 

@@ -197,9 +197,15 @@ class Scenario:
             outsider = next((m.number for m in self.members if m.number not in inside), None)
             if outsider is not None:
                 attempts.append(("a member outside the electorate", outsider, first))
-            credited = [c for c in uow.editions.credited(record.category_id) if c[0] in inside]
+            slate = set(record.slate or ())
+            credited = [
+                (member, entry)
+                for member, entry in uow.editions.credited(record.category_id)
+                if member in inside and entry in slate
+            ]
             if credited:
                 member, entry = credited[0]
+                self._meet_gate(uow, ref, record, member)
                 attempts.append(("a member ranking a film they are credited on", member, entry))
             for what, member, entry in attempts:
                 self._show_refusal(uow, ref, what, member, entry)
@@ -209,6 +215,14 @@ class Scenario:
                 uow, ref, "a ballot five minutes after the window closed", electorate[0], first
             )
             self.clock.set(voting_time)
+
+    def _meet_gate(self, uow: UnitOfWork, ref: RoundRef, record: RoundRecord, member: str) -> None:
+        """Watch and attest as the round's gate asks (so only the recusal can refuse)."""
+        if record.spec.gate.kind is GateKind.ATTEST:
+            voting.attest(uow, ref, member, self.clock)
+        elif record.spec.gate.kind is not GateKind.NONE:
+            slate = list(record.slate or ())
+            voting.record_viewing(uow, ref.edition, ref.category, member, slate, self.clock)
 
     def _show_refusal(
         self, uow: UnitOfWork, ref: RoundRef, what: str, member: str, entry: str
@@ -241,6 +255,7 @@ class Scenario:
 
     def _announce(self, uow: UnitOfWork, ref: RoundRef) -> None:
         published = rounds.announce_round(uow, ref, self.clock, "academy")
+        record = rounds.find(uow, ref)
         self.summary.outcomes[str(ref)] = published.keys
         label = {"preliminary": "shortlist", "nominations": "nominees", "final": "winner"}[
             ref.round
@@ -250,7 +265,7 @@ class Scenario:
         self.report.line(
             f"[bold]{published.category}[/bold], {label}: " + "; ".join(published.titles)
         )
-        if ref.category == "live-action-short":
+        if ref.category == "live-action-short" and WE_CRY_TOGETHER in (record.slate or ()):
             went_on = WE_CRY_TOGETHER in published.keys
             verdict = "advanced" if went_on else "did not advance"
             self.summary.we_cry_together.append(f"{ref.round}: {verdict}")

@@ -65,11 +65,12 @@ def _admit(
     """Refuse unless the round is open now and ``member`` may vote in it (and, with ``gate``,
     has met its viewing gate); the member's standing."""
     window = record.spec.window
-    if record.status is not RoundStatus.OPEN or not window.holds(now):
-        raise BallotRefused(
-            f"round {record.label} is not open for voting (window {human(window.opens)} to "
-            f"{human(window.closes)}; the round is {record.status.value})"
-        )
+    if record.status is not RoundStatus.OPEN:
+        raise BallotRefused(f"round {record.label} is {record.status.value}, not open for voting")
+    if not window.holds(now):
+        when = "closed at" if now >= window.closes else "opens at"
+        instant = window.closes if now >= window.closes else window.opens
+        raise BallotRefused(f"voting in round {record.label} {when} {human(instant)}")
     viewing = gate and record.spec.gate.kind in (GateKind.MIN_VIEWED, GateKind.VIEWED_ALL)
     standing = uow.rounds.standing(record.id, record.category_id, member, viewing)
     if not standing.eligible:

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from shortlist.domain.edition_file import read_edition
 from shortlist.domain.errors import BallotRefused
-from shortlist.domain.model import BallotKind, Edition, GateKind, Member
+from shortlist.domain.model import BallotKind, BallotSpec, Edition, GateKind, Member
 from shortlist.domain.times import parse_instant
 from shortlist.service import demo_data, editions, rounds, voting
 from shortlist.service.clock import SimulatedClock
@@ -169,11 +169,12 @@ class Scenario:
             self._cast(uow, ref, member, self._marks(ref.category, choices, paper.spec))
             self.summary.revisions += 1
 
-    def _marks(self, category: str, choices: Sequence[str], spec: object) -> list[str]:
+    def _marks(self, category: str, choices: Sequence[str], spec: BallotSpec) -> list[str]:
+        """A simulated voter's ranking: appeal plus taste; a single choice is the top one."""
         ranked = sorted(choices, key=lambda k: -(self.appeal[category, k] + self.rng.gauss(0, 1.2)))
-        kind = getattr(spec, "kind", BallotKind.RANK)
-        limit = 1 if kind is BallotKind.SINGLE else getattr(spec, "max_ranks", 5)
-        return ranked[: self.rng.randint(1, limit) if kind is BallotKind.RANK else 1]
+        if spec.kind is BallotKind.RANK:
+            return ranked[: self.rng.randint(1, spec.max_ranks)]
+        return ranked[:1]
 
     def _cast(self, uow: UnitOfWork, ref: RoundRef, member: str, marks: list[str]) -> None:
         try:

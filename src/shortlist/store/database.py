@@ -20,7 +20,8 @@ from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
-from shortlist.store.repositories import AuditLog, Ballots, Editions, Rounds
+from shortlist.store.repositories import Editions
+from shortlist.store.round_repositories import AuditLog, Ballots, Rounds
 
 MIGRATIONS = "shortlist.store:migrations"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, TextIO
 
 import click
 
@@ -204,9 +204,9 @@ class _open_out:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.tmp: Path | None = None
-        self.handle: IO[str] | None = None
+        self.handle: TextIO | None = None
 
-    def __enter__(self) -> IO[str]:
+    def __enter__(self) -> TextIO:
         if self.path is None:
             return sys.stdout
         self.tmp = self.path.with_name(f".{self.path.name}.partial")

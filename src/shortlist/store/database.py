@@ -1,8 +1,9 @@
 """Engines, migrations and the unit of work.
 
 ``Database(url)`` opens SQLite (``sqlite:///path.db``; WAL journal, ``synchronous=FULL`` so a
-committed transaction survives a crash, a busy timeout, foreign keys on, and ``BEGIN IMMEDIATE``
-so concurrent writers queue instead of failing) or PostgreSQL (``postgresql+psycopg://...``).
+committed transaction survives a crash, a busy timeout, foreign keys on, ``secure_delete`` so
+deleted rows are zeroed, and ``BEGIN IMMEDIATE`` so concurrent writers queue instead of failing)
+or PostgreSQL (``postgresql+psycopg://...``).
 ``migrate()`` brings the schema to the newest Alembic revision. A :class:`UnitOfWork` is one
 transaction with the repositories on it; a service commits it once.
 """
@@ -34,6 +35,7 @@ def _sqlite_connect(durable: bool) -> Any:
         cursor.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         cursor.execute("PRAGMA busy_timeout=60000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")  # a re-keyed ballot leaves no old key behind
         cursor.close()
 
     return on_connect

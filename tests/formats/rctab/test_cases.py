@@ -59,7 +59,6 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Reports:
     def pairs(case: str) -> list[tuple[Path, Path]]:
         if case not in done:
             config = CASES / case / f"{case}_config.json"
-            _skip_if_data_missing(config)
             contest = load_contest(config)
             result = count_contest(contest)
             folder = tmp_path_factory.mktemp(case)
@@ -82,10 +81,12 @@ DATA_MISSING = {
 }
 
 
-def _skip_if_data_missing(config: Path) -> None:
-    missing = DATA_MISSING.get(config.parent.name)
-    if missing and not (config.parent / missing).exists():
-        pytest.skip(f"the case's CVR {missing} is not in the corpus (Git LFS in RCTab)")
+def test_only_cases_whose_cvrs_are_missing_are_left_out() -> None:
+    """The two cases above are left out of the run (not skipped) because their ballots are not
+    in the corpus; the day the CVR appears, this fails so that the case is counted again."""
+    for case, cvr in DATA_MISSING.items():
+        assert (CASES / case / f"{case}_config.json").exists()
+        assert not (CASES / case / cvr).exists(), f"{case}: its CVR is here now; count it"
 
 
 def _same(a: Any, b: Any, where: str, problems: list[str]) -> None:
@@ -117,7 +118,7 @@ def _number(x: Any) -> Decimal | None:
         return None
 
 
-REPORT_CASES = [c for c in _cases() if c not in ERROR_CASES]
+REPORT_CASES = [c for c in _cases() if c not in ERROR_CASES and c not in DATA_MISSING]
 
 
 @pytest.mark.parametrize("case", REPORT_CASES)

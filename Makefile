@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/shortlist tabulate tests/cases/scottish/dundee_2022_ward8.blt --method stv-scottish
+	$(BIN)/shortlist demo --no-serve --db demo.db
 
 test: $(STAMP) lint typecheck contracts unit
 
@@ -30,6 +30,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports
 
 unit: $(STAMP)
+	bash scripts/ensure-postgres
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 

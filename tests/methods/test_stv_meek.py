@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from shortlist.errors import RulesError
+from shortlist.errors import CountError, RulesError
 from shortlist.methods.ballots import Profile
 from shortlist.methods.meek import MeekRules
 from shortlist.methods.registry import count, get
@@ -102,3 +102,24 @@ def test_omega_defaults_follow_the_arithmetic() -> None:
     assert MeekRules.build({"omega": "4"}).omega_places() == 4
     with pytest.raises(RulesError, match="omega"):
         get("stv-warren").rules({"omega": 0})
+
+
+def test_exact_keep_factors_that_outgrow_their_limit_stop_the_count() -> None:
+    rows: list[tuple[list[Any], int]] = [
+        ([("A", "B"), "F", "C"], 2),
+        ([("D", "A"), "C"], 9),
+        ([("E", "A"), "D"], 9),
+        ([("A", "D")], 6),
+        ([("C", "B"), "A", "D", "E"], 5),
+        ([("E", "A"), "C", "D", ("F", "B")], 6),
+        ([("F", "C"), "B"], 7),
+        (["C"], 2),
+    ]
+    profile = Profile.from_rankings(
+        [r for r, _ in rows], weights=[w for _, w in rows], withdrawn=["F"]
+    )
+    rules = {"seats": 4, "arithmetic": "exact", "omega": 3, "defeat_batch": "none"}
+    with pytest.raises(CountError, match="switch arithmetic"):
+        count(profile, "stv-meek", rules)
+    guarded = count(profile, "stv-meek", {**rules, "arithmetic": "guarded(18,9)"})
+    assert len(guarded.winners) == 4

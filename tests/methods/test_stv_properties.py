@@ -14,9 +14,10 @@ from fractions import Fraction as F
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from shortlist.errors import CountError
 from shortlist.methods.ballots import Profile
 from shortlist.methods.registry import count
 from shortlist.methods.result import Result
@@ -80,7 +81,12 @@ def test_weight_is_conserved_seats_filled_and_row_order_ignored(
     rules = {"seats": seats, **switches}
     if valid == 0:
         return
-    result = count(profile, method, rules)
+    try:
+        result = count(profile, method, rules)
+    except CountError as exc:
+        # exact keep factors may outgrow their limit: the count says so instead of hanging
+        assume("exact arithmetic" not in str(exc))
+        raise
     for rnd in result.rounds:
         total = sum(rnd.tally.values(), F(0)) + rnd.exhausted + rnd.residual
         assert total == valid, f"round {rnd.number}: {total} != {valid}"

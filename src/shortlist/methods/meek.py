@@ -35,6 +35,9 @@ from shortlist.methods.stv_keep import KeepBallots, Split, meek_split, warren_sp
 from shortlist.methods.stv_losers import sure_losers
 from shortlist.methods.stv_rules import STVRules, check_profile, lowest
 
+#: Largest denominator (in bits) an exact keep factor may reach (about 2,400 digits).
+MAX_EXACT_BITS = 8000
+
 
 @dataclass(frozen=True)
 class MeekRules(STVRules):
@@ -204,6 +207,15 @@ class _KeepCount:
             for c in self.elected:
                 scaled = r.mul(self.keep[c], self.quota, up=True)
                 self.keep[c] = r.div(scaled, votes[c], up=True)
+                self._check_size(self.keep[c])
+
+    def _check_size(self, kf: Raw) -> None:
+        """Exact keep factors can grow without bound: stop before the count becomes unusable."""
+        if isinstance(kf, Fraction) and kf.denominator.bit_length() > MAX_EXACT_BITS:
+            raise CountError(
+                f"exact arithmetic: a keep factor needs more than {MAX_EXACT_BITS} bits; "
+                "count with arithmetic=guarded(p,g) or fixed(p) (switch arithmetic)"
+            )
 
     def _stop(self, surplus: Raw, last_surplus: Raw) -> str:
         """Why the iteration ends here ('' if it goes on)."""

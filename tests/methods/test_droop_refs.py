@@ -6,11 +6,16 @@ rules counted here, and the shortlist method and switches that are the same rule
 * ``wigm`` -> ``stv-wigm`` with the dump's arithmetic;
 * ``wigm-prf`` (the PR Foundation's reference WIGM: fixed(4), quota plus 0.0001) -> ``stv-wigm``
   with ``arithmetic=fixed(4)``; ``wigm-prf-batch`` adds ``defeat_batch=sure-losers``;
-* ``meek``, ``warren`` -> ``stv-meek``, ``stv-warren`` with the dump's arithmetic and omega.
+* ``meek``, ``warren`` -> ``stv-meek``, ``stv-warren`` with the dump's arithmetic and omega;
+* ``meek-prf`` (the PR Foundation's reference Meek: fixed(9), omega 6) -> ``stv-meek`` with
+  ``variant=prf`` and ``defeat_batch=none``.
+
+Droop reads an equal-ranking ballot's rank of defeated candidates as its end
+(``equal_rank_gap=stop``) and picks the first candidate of its tie order in any tie
+(``tie_order_style=droop``).
 
 Rules shortlist does not implement here are left out of the file list (see ``NOT_HERE``):
-``meek-prf`` (rounds keep values up), ``cfer``, ``mpls``, ``qpq`` and ``scotland`` (another
-module counts the Scottish rule).
+``cfer``, ``mpls``, ``qpq`` and ``scotland`` (another module counts the Scottish rule).
 """
 
 from __future__ import annotations
@@ -35,9 +40,10 @@ METHOD = {
     "wigm-prf": "stv-wigm",
     "wigm-prf-batch": "stv-wigm",
     "meek": "stv-meek",
+    "meek-prf": "stv-meek",
     "warren": "stv-warren",
 }
-NOT_HERE = ("meek-prf", "cfer", "cfer-batch", "mpls", "qpq", "scotland")
+NOT_HERE = ("cfer", "cfer-batch", "mpls", "qpq", "scotland")
 
 
 def _blt_path(ref: RefName, folder: str) -> Path:
@@ -68,6 +74,9 @@ def switches(ref: RefName, election: BallotFile) -> dict[str, Any]:
     }
     if ref.rule == "wigm-prf-batch":
         rules["defeat_batch"] = "sure-losers"
+    if ref.rule == "meek-prf":
+        rules["variant"] = "prf"
+        rules["defeat_batch"] = "none"
     if ref.omega is not None:
         rules["omega"] = ref.omega
         rules["equal_rank_gap"] = "stop"
@@ -89,14 +98,14 @@ def test_every_dump_is_counted_or_named_as_another_rule() -> None:
     for path in DUMPS.rglob("*.txt"):
         ref = RefName.parse(path.name)
         assert ref.rule in METHOD or ref.rule in NOT_HERE, path.name
-    assert len(REFERENCES) == 61
+    assert len(REFERENCES) == 70
 
 
 @pytest.mark.parametrize("rel", REFERENCES)
 def test_every_round_matches_droop(rel: str) -> None:
     ref, result = count_reference(rel)
     rows = read_dump(DUMPS / rel)
-    meek = ref.rule in ("meek", "warren")
+    meek = ref.rule in ("meek", "meek-prf", "warren")
     moments = meek_moments(rows) if meek else wigm_moments(rows)
     problems = compare(result, moments, ref.display, meek)
     assert problems == [], "\n".join(problems[:20])

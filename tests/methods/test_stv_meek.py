@@ -123,3 +123,14 @@ def test_exact_keep_factors_that_outgrow_their_limit_stop_the_count() -> None:
         count(profile, "stv-meek", rules)
     guarded = count(profile, "stv-meek", {**rules, "arithmetic": "guarded(18,9)"})
     assert len(guarded.winners) == 4
+
+
+def test_prf_variant_rounds_keep_values_up() -> None:
+    r = Reckoner.parse("fixed(3)")
+    profile = Profile.from_rankings([["A", "B", "C"]])
+    keep = {0: r.from_fraction(F(333, 1000)), 1: r.from_fraction(F(1, 2)), 2: r.one}
+    down, _ = KeepBallots(profile).distribute(keep, meek_split(r), r)
+    up, _ = KeepBallots(profile).distribute(keep, meek_split(r, keep_up=True), r)
+    # B meets weight 0.667: keeps 0.3335 truncated (0.333) or rounded up (0.334)
+    assert [r.fraction(down[c]) for c in range(3)] == [F(333, 1000), F(333, 1000), F(333, 1000)]
+    assert [r.fraction(up[c]) for c in range(3)] == [F(333, 1000), F(334, 1000), F(333, 1000)]

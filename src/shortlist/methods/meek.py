@@ -74,6 +74,14 @@ class MeekRules(STVRules):
         ("at-once", "when-converged"),
     )
 
+    variant: str = switch(
+        "droop",
+        "droop: Droop's parametric rule; prf: the PR Foundation's reference Meek rule (keep "
+        "values rounded up, the rest passed on; an iteration ends only when the surplus is "
+        "below omega; no votes move after the last defeat).",
+        ("droop", "prf"),
+    )
+
     def problems(self) -> list[str]:
         out = super().problems()
         if self.omega is not None and self.omega < 1:
@@ -117,7 +125,11 @@ class _KeepCount:
         self.rules, self.method = rules, method
         self.names = profile.candidates
         self.reckoner = r = rules.reckoner()
-        self.split: Split = warren_split(r) if method == "stv-warren" else meek_split(r)
+        self.prf = rules.variant == "prf"
+        if method == "stv-warren":
+            self.split: Split = warren_split(r)
+        else:
+            self.split = meek_split(r, keep_up=self.prf)
         self.ballots = KeepBallots(profile, stop_at_gap=rules.equal_rank_gap == "stop")
         if self.ballots.valid == 0:
             raise CountError("there are no valid ballots to count")
@@ -131,6 +143,7 @@ class _KeepCount:
         self.quota = self._quota(r.whole(self.ballots.valid))
         self.history: list[dict[int, Fraction]] = []
         self.rounds: list[Round] = []
+        self.last_votes: dict[int, Raw] | None = None
 
     # -- quota --------------------------------------------------------------------------------
 
@@ -187,6 +200,7 @@ class _KeepCount:
         while True:
             iterations += 1
             votes, exhausted = self.ballots.distribute(self.keep, self.split, r)
+            self.last_votes = votes
             self.quota = self._quota(r.total(votes.values()))
             at_once = self.rules.elect == "at-once"
             elected = self._elect(votes) if at_once else []
@@ -219,7 +233,8 @@ class _KeepCount:
 
     def _stop(self, surplus: Raw, last_surplus: Raw) -> str:
         """Why the iteration ends here ('' if it goes on)."""
-        if self.reckoner.le(surplus, self.omega):
+        below = self.reckoner.lt if self.prf else self.reckoner.le
+        if below(surplus, self.omega):
             return "omega"
         if self.reckoner.ge(surplus, last_surplus):
             return "stable"
@@ -234,7 +249,8 @@ class _KeepCount:
         return winners
 
     def _surplus(self, votes: dict[int, Raw]) -> Raw:
-        return self.reckoner.total(votes[c] - self.quota for c in self.elected)
+        surplus = self.reckoner.total(votes[c] - self.quota for c in self.elected)
+        return max(surplus, self.reckoner.zero) if self.prf else surplus
 
     def _sure_losers(self, votes: dict[int, Raw], surplus: Raw) -> list[int]:
         if self.rules.defeat_batch != "safe":
@@ -258,6 +274,10 @@ class _KeepCount:
             self.hopeful.remove(c)
         self._defeat(losers)
         votes, exhausted = self.ballots.distribute(self.keep, self.split, self.reckoner)
+        if self.prf and self.last_votes is not None:
+            # the reference rule moves no votes after the last iteration
+            votes = {c: self.last_votes[c] for c in votes}
+            exhausted = self.reckoner.zero
         self._record(votes, exhausted, dict(self.keep), elected, losers, (), "closing count")
 
     # -- records ------------------------------------------------------------------------------

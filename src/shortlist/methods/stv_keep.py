@@ -29,13 +29,18 @@ from shortlist.methods.stv_arithmetic import Raw, Reckoner
 Split = Callable[[Raw, Raw], tuple[Raw, Raw]]
 
 
-def meek_split(reckoner: Reckoner) -> Split:
+def meek_split(reckoner: Reckoner, *, keep_up: bool = False) -> Split:
+    """Meek's split; ``keep_up``: the kept value is rounded up and the rest passed on (PRF)."""
     one = reckoner.one
 
     def split(kf: Raw, weight: Raw) -> tuple[Raw, Raw]:
         return reckoner.mul(weight, kf), reckoner.mul(weight, one - kf)
 
-    return split
+    def split_up(kf: Raw, weight: Raw) -> tuple[Raw, Raw]:
+        keep = reckoner.mul(weight, kf, up=True)
+        return keep, weight - keep
+
+    return split_up if keep_up else split
 
 
 def warren_split(reckoner: Reckoner) -> Split:

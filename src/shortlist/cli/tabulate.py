@@ -151,6 +151,9 @@ def _count_file(
     fields = {f.name for f in spec.rules_type.switches()}
     if ballots.tie_order and "tie_order" in fields and "tie_order" not in values:
         values["tie_order"] = ballots.tie_order
+        # a BLT [tie] line is Droop's: the candidate listed first is picked in every tie
+        if "tie_order_style" in fields and "tie_order_style" not in values:
+            values["tie_order_style"] = "droop"
     rules = spec.rules(values)
     if ballots.profile.total_weight == 0:
         raise CountError(f"{path}: the file holds no ballots")

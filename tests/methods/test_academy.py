@@ -334,3 +334,12 @@ def test_every_switch_has_a_doc() -> None:
         for f in method.rules_type.switches():
             assert f.metadata.get("doc"), f"{name}: switch {f.name} is undocumented"
         assert method.count(_firsts({"A": 3, "B": 2, "C": 1} | {f"Z{i}": 1 for i in range(8)}))
+
+
+def test_five_percent_rule_counts_fewer_entries_than_its_ceiling_of_ten():
+    from shortlist.methods import registry
+    from shortlist.methods.ballots import Profile
+
+    ballots = [list("ABCDEFG")] * 30 + [list("BCDEFGA")] * 25 + [list("GFEDCBA")] * 20
+    result = registry.count(Profile.from_rankings(ballots), "academy-best-picture-5pct")
+    assert 1 <= len(result.winners) <= 7

@@ -117,6 +117,8 @@ class NominationRules(PreferentialRules):
 class FivePercentRules(PreferentialRules):
     """Switches of Best Picture nominations 2011–2020, the "5 % rule" (§3.2)."""
 
+    seats_at_most = True
+
     seats: int = switch(10, "Most nominees; the quota is floor(N / (seats + 1)) + 1.")
     min_nominees: int = switch(
         5, "Fewest nominees (never more than seats): eliminate from the bottom until this many."

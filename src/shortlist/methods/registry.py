@@ -54,7 +54,7 @@ class Method(Generic[R]):
         if rules is None or isinstance(rules, Mapping):
             rules = self.rules(rules)
         if isinstance(profile, Profile):
-            check_countable(profile, rules.seats)
+            check_countable(profile, 1 if rules.seats_at_most else rules.seats)
         return self.counter(profile, rules)
 
 

@@ -44,6 +44,8 @@ class Rules:
 
     #: Set by subclasses whose method elects exactly one winner.
     single_winner: ClassVar[bool] = False
+    #: Set by subclasses whose ``seats`` is a ceiling (at most that many), not a number to fill.
+    seats_at_most: ClassVar[bool] = False
 
     # -- building -----------------------------------------------------------------------------
 

@@ -41,25 +41,24 @@ import random
 from collections import Counter
 from fractions import Fraction
 
-import pytest
-
 from shortlist.methods import registry
 
-# pref_voting compiles its numba kernels on first use (about a minute of one core); run them as
+# pref_voting (a test dependency, imported plainly: the suite fails if it is missing) compiles
+# its numba kernels on first use (about a minute of one core); run them as
 # plain Python instead, which is far quicker for profiles this small.
 os.environ.setdefault("NUMBA_DISABLE_JIT", "1")
+import pref_voting.c1_methods as pv_c1
+import pref_voting.grade_methods as pv_grade_methods
+import pref_voting.grade_profiles as pv_grades
+import pref_voting.iterative_methods as pv_iter
+import pref_voting.margin_based_methods as pv_margin
+import pref_voting.other_methods as pv_other
+import pref_voting.profiles as pv_profiles
+import pref_voting.profiles_with_ties as pv_ties
+import pref_voting.scoring_methods as pv_scoring
+
 from shortlist.methods.ballots import Profile
 from shortlist.methods.scored import ScoreProfile
-
-pv_ties = pytest.importorskip("pref_voting.profiles_with_ties")
-pv_profiles = pytest.importorskip("pref_voting.profiles")
-pv_margin = pytest.importorskip("pref_voting.margin_based_methods")
-pv_c1 = pytest.importorskip("pref_voting.c1_methods")
-pv_scoring = pytest.importorskip("pref_voting.scoring_methods")
-pv_other = pytest.importorskip("pref_voting.other_methods")
-pv_iter = pytest.importorskip("pref_voting.iterative_methods")
-pv_grades = pytest.importorskip("pref_voting.grade_profiles")
-pv_grade_methods = pytest.importorskip("pref_voting.grade_methods")
 
 N_PROFILES = 2000
 MAX_ORDERS = 720

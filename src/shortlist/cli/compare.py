@@ -12,7 +12,7 @@ FORMAT = "shortlist-compare/1"
 DEFAULT_RANKED = "plurality,irv,borda,bucklin,coombs,copeland,minimax,schulze,ranked-pairs"
 DEFAULT_SCORES = "score-sum,score-average,star,rrv"
 DEFAULT_APPROVAL = "approval,score-average"
-SCORE_SUFFIXES = (".cat",)
+SCORE_SUFFIXES = (".cat", ".starvote")
 
 
 @click.command()
@@ -37,7 +37,7 @@ SCORE_SUFFIXES = (".cat",)
     "as_scores",
     is_flag=True,
     help="Read PATH as score/approval/choice ballots (a CSV whose header names the "
-    "candidates). Implied by a .cat file or by methods that count scores only.",
+    "candidates). Implied by a .cat or .starvote file or by methods that count scores only.",
 )
 @click.option(
     "-f",

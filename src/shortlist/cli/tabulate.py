@@ -54,7 +54,7 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     type=click.Choice(["csv", "blt", "preflib", "scores"]),
     help="Ballot file format. Default: guessed from the extension, then the content; "
     "'scores' reads score, approval or single-choice CSV (a header naming the candidates), "
-    "as do methods that count scores and PrefLib .cat files.",
+    "as do methods that count scores, PrefLib .cat and starvote-format (.starvote) files.",
 )
 @click.option(
     "-f",
@@ -134,13 +134,14 @@ def _count_file(
         chosen.rules(given)  # unknown method or bad switches fail before the file is read
     if (
         input_format == "scores"
-        or path.suffix.lower() == ".cat"
+        or path.suffix.lower() in (".cat", ".starvote")
         or (chosen is not None and chosen.ballots == "scores")
     ):
         from shortlist.formats.scores import read_scores
 
         scored = read_scores(path)
-        spec = chosen or registry.get("score-sum")
+        default = "star" if path.suffix.lower() == ".starvote" else "score-sum"
+        spec = chosen or registry.get(default)
         return spec.count(scored, spec.rules(given))
     ballots = read_with_progress(path, input_format)
     wanted = given.get("seats", ballots.seats)

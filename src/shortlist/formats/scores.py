@@ -55,7 +55,7 @@ _SCALE = re.compile(r"^\s*(-?\d+)\s*(?:-|\.\.|to)\s*(-?\d+)\s*$")
 def read_scores(
     path: str | Path, *, kind: str | None = None, scale: tuple[int, int] | None = None
 ) -> ScoreProfile:
-    """Read a score/approval/choice CSV or a PrefLib ``.cat`` file."""
+    """Read a score/approval/choice CSV, a PrefLib ``.cat`` or a starvote-format file."""
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -63,6 +63,10 @@ def read_scores(
         raise BallotFileError(f"cannot read the file: {exc}", path=str(path)) from None
     if path.suffix.lower() == ".cat":
         return parse_cat(text, str(path))
+    if path.suffix.lower() == ".starvote":
+        from shortlist.formats.starvote import parse_starvote
+
+        return parse_starvote(text, str(path)).profile
     return parse_csv(text, str(path), kind=kind, scale=scale)
 
 

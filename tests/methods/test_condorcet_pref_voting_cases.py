@@ -22,6 +22,8 @@ CASES = Path(__file__).parents[1] / "cases" / "pref_voting" / "condorcet_winner"
 SAME_RULE: dict[str, tuple[str, dict[str, str]]] = {
     "Borda": ("borda", {}),
     "Dowdall": ("borda", {"points": "dowdall"}),
+    "Anti-Plurality": ("borda", {"points": "anti-plurality"}),
+    "Positive-Negative_Voting": ("borda", {"points": "positive-negative"}),
     "Bucklin": ("bucklin", {}),
     "Coombs": ("coombs", {"last_place_ties": "eliminate-all"}),
     # pref_voting's Coombs TB eliminates the tied candidate first in its order (0, 1, 2...):
@@ -31,7 +33,6 @@ SAME_RULE: dict[str, tuple[str, dict[str, str]]] = {
     "Instant_Runoff_TB": ("irv", {"ties": "order"}),
 }
 NOT_HERE = {
-    "Anti-Plurality",
     "Bracket_Voting",
     "Coombs_PUT",
     "Instant_Runoff",
@@ -39,7 +40,6 @@ NOT_HERE = {
     "Iterated_Removal_Condorcet_Loser",
     "Pareto",
     "PluralityWRunoff_PUT",
-    "Positive-Negative_Voting",
     "Simplified_Bucklin",
     "Superior_Voting",
     "Weighted_Bucklin",

@@ -11,7 +11,8 @@ Every method that shortlist and pref_voting both have is run on the same random 
   ``truncated = average``).
   Half of these profiles are strict complete rankings (pref_voting's ``Profile``).
 * Strict complete rankings only (pref_voting has these methods for them only): plurality,
-  borda, dowdall, bucklin, coombs (``last_place_ties = eliminate-all``).
+  borda, dowdall, anti-plurality, positive-negative, bucklin, coombs
+  (``last_place_ties = eliminate-all``).
 * Score ballots on 0 to 5, some candidates unscored (pref_voting's ``GradeProfile``):
   score-sum ("Score Voting", unscored as 0), score-average ("Score Voting" by mean over the
   voters who scored), approval ("Approval", on 0/1 ballots) and star ("STAR", on ballots that
@@ -200,6 +201,12 @@ def test_positional_methods_on_strict_complete_rankings():
             assert got == {names[int(c)] for c in pv_method(prof)}, f"{name} {where}"
         got = winner_set(count(profile, "borda", {"points": "dowdall"}))
         assert got == {names[c] for c in exact_dowdall(prof)}, f"dowdall {where}"
+        for points, pv_method in (
+            ("anti-plurality", pv_scoring.anti_plurality),
+            ("positive-negative", pv_scoring.positive_negative_voting),
+        ):
+            got = winner_set(count(profile, "borda", {"points": points, "tie_at_cut": "all"}))
+            assert got == {names[int(c)] for c in pv_method(prof)}, f"{points} {where}"
 
 
 def random_scores(

@@ -163,8 +163,9 @@ def top_k_by_repeating(
 class BordaRules(TopRules):
     points: str = switch(
         "borda",
-        "Points by position: borda (m-1, ..., 0) or dowdall (1, 1/2, 1/3, ...).",
-        ("borda", "dowdall"),
+        "Points by position: borda (m-1, ..., 0), dowdall (1, 1/2, 1/3, ...), anti-plurality "
+        "(1 for every position but the last) or positive-negative (1 first, -1 last).",
+        ("borda", "dowdall", "anti-plurality", "positive-negative"),
     )
     truncated: str = switch(
         "average",
@@ -178,11 +179,18 @@ class BordaRules(TopRules):
 def _span_points(points: str, m: int, first: int, size: int) -> Fraction:
     """Mean points of positions ``first .. first + size - 1`` with ``m`` positions."""
     span = range(first, first + size)
+    return sum((_position_points(points, m, p) for p in span), ZERO) / size
+
+
+def _position_points(points: str, m: int, p: int) -> Fraction:
+    """Points of position ``p`` (1 = first) out of ``m`` under the ``points`` vector."""
     if points == "borda":
-        total = sum((Fraction(m - p) for p in span), ZERO)
-    else:
-        total = sum((Fraction(1, p) for p in span), ZERO)
-    return total / size
+        return Fraction(m - p)
+    if points == "dowdall":
+        return Fraction(1, p)
+    if points == "anti-plurality":
+        return Fraction(0 if p == m else 1)
+    return Fraction(1 if p == 1 else (-1 if p == m else 0))  # positive-negative
 
 
 def borda_value(rules: BordaRules, m: int) -> Callable[[int, int, int], Fraction]:

@@ -31,11 +31,11 @@ SAME_RULE: dict[str, tuple[str, dict[str, str]]] = {
     "Coombs_TB": ("coombs", {"ties": "order"}),
     "Plurality": ("plurality", {}),
     "Instant_Runoff_TB": ("irv", {"ties": "order"}),
+    "Instant_Runoff": ("irv", {"lowest_ties": "eliminate-all"}),
 }
 NOT_HERE = {
     "Bracket_Voting",
     "Coombs_PUT",
-    "Instant_Runoff",
     "Instant_Runoff_PUT",
     "Iterated_Removal_Condorcet_Loser",
     "Pareto",

@@ -12,7 +12,7 @@ Every method that shortlist and pref_voting both have is run on the same random 
   Half of these profiles are strict complete rankings (pref_voting's ``Profile``).
 * Strict complete rankings only (pref_voting has these methods for them only): plurality,
   borda, dowdall, anti-plurality, positive-negative, bucklin, coombs
-  (``last_place_ties = eliminate-all``).
+  (``last_place_ties = eliminate-all``), irv (``lowest_ties = eliminate-all``).
 * Score ballots on 0 to 5, some candidates unscored (pref_voting's ``GradeProfile``):
   score-sum ("Score Voting", unscored as 0), score-average ("Score Voting" by mean over the
   voters who scored), approval ("Approval", on 0/1 ballots) and star ("STAR", on ballots that
@@ -207,6 +207,8 @@ def test_positional_methods_on_strict_complete_rankings():
         ):
             got = winner_set(count(profile, "borda", {"points": points, "tie_at_cut": "all"}))
             assert got == {names[int(c)] for c in pv_method(prof)}, f"{points} {where}"
+        got = winner_set(count(profile, "irv", {"lowest_ties": "eliminate-all"}))
+        assert got == {names[int(c)] for c in pv_iter.instant_runoff(prof)}, f"irv {where}"
 
 
 def random_scores(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shortlist.errors import RulesError
 from shortlist.methods import registry
 from shortlist.methods.ballots import Profile
 
@@ -125,3 +127,18 @@ def test_overvote_and_skip_rules_decide_where_a_ballot_goes():
     assert moved["{}"] == ({"B": 1}, 1)  # overvote exhausts; the skip is passed over
     assert moved["{'overvote': 'skip'}"] == ({"B": 2}, 0)
     assert moved["{'max_skips': '0'}"] == ({}, 2)  # overvote exhausts, skip exhausts
+
+
+def test_eliminate_all_tied_lowest_and_co_winners_when_all_tie():
+    p = Profile.from_rankings([["A", "C"], ["B", "C"], ["C"], ["D", "A"]], weights=[3, 3, 1, 1])
+    result = registry.count(p, "irv", {"lowest_ties": "eliminate-all"})
+    first = result.rounds[0]
+    assert set(first.eliminated) == {"C", "D"}  # tied on 1: both go at once
+    assert first.tiebreaks[0].rule == "eliminate-all"
+    assert dict(result.rounds[1].tally) == {"A": 4, "B": 3}
+    assert result.winners == ("A",)
+    tie = Profile.from_rankings([["A"], ["B"]], weights=[2, 2])
+    both = registry.count(tie, "irv", {"lowest_ties": "eliminate-all"})
+    assert set(both.winners) == {"A", "B"} and set(both.tied_winners) == {"A", "B"}
+    with pytest.raises(RulesError, match="lowest_ties"):
+        registry.count(tie, "multi-pass-irv", {"seats": 1, "lowest_ties": "eliminate-all"})

@@ -50,6 +50,13 @@ class IRVRules(Rules):
     continue_until_two: bool = switch(
         False, "Keep eliminating after a majority until two candidates remain."
     )
+    lowest_ties: str = switch(
+        "break",
+        "Candidates tied for the fewest votes: break the tie by the tie policy and eliminate one, "
+        "or eliminate them all at once (if every continuing candidate is tied, all are "
+        "co-winners; pref_voting's Instant Runoff).",
+        ("break", "eliminate-all"),
+    )
 
     single_winner = True
 
@@ -69,14 +76,15 @@ def start(profile: Profile) -> np.ndarray:
 @register("irv", IRVRules, "Instant-runoff voting: eliminate the last, transfer, until a majority.")
 def count_irv(profile: Profile, rules: IRVRules) -> Result:
     ties = TieBreaker(rules.tie_policy(), profile.candidates)
-    winner, rounds = irv_pass(profile, rules, start(profile), ties)
-    names = profile.candidates
+    _, rounds = irv_pass(profile, rules, start(profile), ties)
+    elected = rounds[-1].elected
     return Result(
         method="irv",
         rules=rules.as_dict(),
-        candidates=names,
-        winners=(names[winner],) if winner is not None else (),
+        candidates=profile.candidates,
+        winners=elected,
         rounds=tuple(rounds),
+        tied_winners=elected if len(elected) > 1 else (),
     )
 
 
@@ -102,6 +110,13 @@ def irv_pass(
         threshold = base / 2
         leader = max(live, key=lambda c: tally[c]) if live else None
         majority = leader is not None and tally[leader] > threshold
+        if (
+            rules.lowest_ties == "eliminate-all"
+            and not majority
+            and len(live) > 1
+            and len(set(tally.values())) == 1
+        ):
+            return threshold, live  # every continuing candidate tied: co-winners
         if len(live) <= 1 or (majority and (not rules.continue_until_two or len(live) <= 2)):
             return threshold, [leader] if leader is not None and (
                 majority or len(live) == 1
@@ -143,7 +158,14 @@ def elimination_count(
         if elected is not None:
             rounds.append(Round(elected=tuple(names[c] for c in elected), **common))
             return rounds
-        losers, breaks = _choose_losers(live, tally, history, ties, rules.batch_elimination)
+        losers, breaks = _choose_losers(
+            live,
+            tally,
+            history,
+            ties,
+            rules.batch_elimination,
+            eliminate_all_tied=rules.lowest_ties == "eliminate-all",
+        )
         moved, came_from = piles.remove(losers)
         history.append(tally)
         rounds.append(
@@ -168,6 +190,8 @@ def _choose_losers(
     history: list[dict[int, Fraction]],
     ties: TieBreaker,
     batch: bool,
+    *,
+    eliminate_all_tied: bool = False,
 ) -> tuple[list[int], tuple[Tiebreak, ...]]:
     """The candidate(s) to eliminate this round, and any tie broken to find them."""
     if batch:
@@ -184,6 +208,10 @@ def _choose_losers(
     tied = [c for c in live if tally[c] == low]
     if len(tied) == 1:
         return tied, ()
+    if eliminate_all_tied:
+        names = ties.names
+        together = tuple(names[c] for c in tied)
+        return tied, (Tiebreak("eliminate", together, together, "eliminate-all"),)
     loser, tb = ties.pick_lowest(tied, history)
     return [loser], (tb,)
 

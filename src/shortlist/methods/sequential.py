@@ -29,6 +29,12 @@ class SequentialRules(IRVRules):
 
     single_winner = False
 
+    def problems(self) -> list[str]:
+        out = super().problems()
+        if self.lowest_ties != "break":
+            out.append("switch lowest_ties: only 'break' applies to the multi-seat variants")
+        return out
+
 
 @dataclass(frozen=True)
 class BottomsUpRules(SequentialRules):

@@ -32,16 +32,16 @@ SAME_RULE: dict[str, tuple[str, dict[str, str]]] = {
     "Plurality": ("plurality", {}),
     "Instant_Runoff_TB": ("irv", {"ties": "order"}),
     "Instant_Runoff": ("irv", {"lowest_ties": "eliminate-all"}),
+    "Superior_Voting": ("superior", {}),
+    "Pareto": ("pareto", {}),
+    "Iterated_Removal_Condorcet_Loser": ("condorcet-loser-removal", {}),
 }
 NOT_HERE = {
     "Bracket_Voting",
     "Coombs_PUT",
     "Instant_Runoff_PUT",
-    "Iterated_Removal_Condorcet_Loser",
-    "Pareto",
     "PluralityWRunoff_PUT",
     "Simplified_Bucklin",
-    "Superior_Voting",
     "Weighted_Bucklin",
 }
 

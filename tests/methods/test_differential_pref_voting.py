@@ -12,7 +12,8 @@ Every method that shortlist and pref_voting both have is run on the same random 
   Half of these profiles are strict complete rankings (pref_voting's ``Profile``).
 * Strict complete rankings only (pref_voting has these methods for them only): plurality,
   borda, dowdall, anti-plurality, positive-negative, bucklin, coombs
-  (``last_place_ties = eliminate-all``), irv (``lowest_ties = eliminate-all``).
+  (``last_place_ties = eliminate-all``), irv (``lowest_ties = eliminate-all``), superior,
+  pareto, condorcet-loser-removal.
 * Score ballots on 0 to 5, some candidates unscored (pref_voting's ``GradeProfile``):
   score-sum ("Score Voting", unscored as 0), score-average ("Score Voting" by mean over the
   voters who scored), approval ("Approval", on 0/1 ballots) and star ("STAR", on ballots that
@@ -209,6 +210,13 @@ def test_positional_methods_on_strict_complete_rankings():
             assert got == {names[int(c)] for c in pv_method(prof)}, f"{points} {where}"
         got = winner_set(count(profile, "irv", {"lowest_ties": "eliminate-all"}))
         assert got == {names[int(c)] for c in pv_iter.instant_runoff(prof)}, f"irv {where}"
+        for name, pv_method in (
+            ("superior", pv_other.superior_voting),
+            ("pareto", pv_other.pareto),
+            ("condorcet-loser-removal", pv_iter.iterated_removal_cl),
+        ):
+            got = winner_set(count(profile, name, {"tie_at_cut": "all"}))
+            assert got == {names[int(c)] for c in pv_method(prof)}, f"{name} {where}"
 
 
 def random_scores(

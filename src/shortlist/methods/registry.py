@@ -32,6 +32,7 @@ METHOD_MODULES = (
     "shortlist.methods.scores",
     "shortlist.methods.positional",
     "shortlist.methods.condorcet",
+    "shortlist.methods.dominance",
     "shortlist.methods.rctab",
 )
 

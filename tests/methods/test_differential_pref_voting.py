@@ -13,7 +13,7 @@ Every method that shortlist and pref_voting both have is run on the same random 
 * Strict complete rankings only (pref_voting has these methods for them only): plurality,
   borda, dowdall, anti-plurality, positive-negative, bucklin, coombs
   (``last_place_ties = eliminate-all``), irv (``lowest_ties = eliminate-all``), superior,
-  pareto, condorcet-loser-removal.
+  pareto, condorcet-loser-removal, simplified bucklin (``majority_winners = all``).
 * Score ballots on 0 to 5, some candidates unscored (pref_voting's ``GradeProfile``):
   score-sum ("Score Voting", unscored as 0), score-average ("Score Voting" by mean over the
   voters who scored), approval ("Approval", on 0/1 ballots) and star ("STAR", on ballots that
@@ -217,6 +217,9 @@ def test_positional_methods_on_strict_complete_rankings():
         ):
             got = winner_set(count(profile, name, {"tie_at_cut": "all"}))
             assert got == {names[int(c)] for c in pv_method(prof)}, f"{name} {where}"
+        got = winner_set(count(profile, "bucklin", {"majority_winners": "all"}))
+        simplified = pv_other.simplified_bucklin(prof)
+        assert got == {names[int(c)] for c in simplified}, f"simplified bucklin {where}"
 
 
 def random_scores(

@@ -268,7 +268,12 @@ def count_rank_sum(profile: Profile, rules: RankSumRules) -> Result:
 
 @dataclass(frozen=True)
 class BucklinRules(TopRules):
-    pass
+    majority_winners: str = switch(
+        "most",
+        "When several candidates pass a majority in the same round: the one with the most "
+        "votes wins (Bucklin), or all of them win (Simplified Bucklin).",
+        ("most", "all"),
+    )
 
 
 @register("bucklin", BucklinRules, "Bucklin: add later choices round by round until a majority.")
@@ -290,14 +295,18 @@ def _bucklin_once(profile: Profile, rules: TopRules) -> Result:
         best = max(tally.values())
         if best > total / 2 or r == pl.m:
             chosen = choose_top(tally, 1, rules, names, tie_at_cut=rules.tie_at_cut)
-            rounds.append(_bucklin_round(r, tally, total, names, chosen.winners, chosen.tiebreaks))
+            winners, tied = chosen.winners, chosen.tied
+            if getattr(rules, "majority_winners", "most") == "all" and best > total / 2:
+                winners = tuple(c for c in tally if tally[c] > total / 2)
+                tied = winners if len(winners) > 1 else ()
+            rounds.append(_bucklin_round(r, tally, total, names, winners, chosen.tiebreaks))
             return Result(
                 method="bucklin",
                 rules=rules_dict(rules),
                 candidates=names,
-                winners=tuple(names[c] for c in chosen.winners),
+                winners=tuple(names[c] for c in winners),
                 rounds=tuple(rounds),
-                tied_winners=tuple(names[c] for c in chosen.tied),
+                tied_winners=tuple(names[c] for c in tied),
             )
         rounds.append(_bucklin_round(r, tally, total, names, (), ()))
     raise CountError("the election has no candidates")  # pragma: no cover

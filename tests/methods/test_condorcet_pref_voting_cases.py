@@ -26,6 +26,7 @@ SAME_RULE: dict[str, tuple[str, dict[str, str]]] = {
     "Positive-Negative_Voting": ("borda", {"points": "positive-negative"}),
     "Bucklin": ("bucklin", {}),
     "Simplified_Bucklin": ("bucklin", {"majority_winners": "all"}),
+    "Weighted_Bucklin": ("bucklin", {"weights": "borda", "threshold": "half"}),
     "Coombs": ("coombs", {"last_place_ties": "eliminate-all"}),
     # pref_voting's Coombs TB eliminates the tied candidate first in its order (0, 1, 2...):
     # shortlist's 'order' policy eliminates the one listed last.
@@ -42,7 +43,6 @@ NOT_HERE = {
     "Coombs_PUT",
     "Instant_Runoff_PUT",
     "PluralityWRunoff_PUT",
-    "Weighted_Bucklin",
 }
 
 

@@ -13,7 +13,8 @@ Every method that shortlist and pref_voting both have is run on the same random 
 * Strict complete rankings only (pref_voting has these methods for them only): plurality,
   borda, dowdall, anti-plurality, positive-negative, bucklin, coombs
   (``last_place_ties = eliminate-all``), irv (``lowest_ties = eliminate-all``), superior,
-  pareto, condorcet-loser-removal, simplified bucklin (``majority_winners = all``).
+  pareto, condorcet-loser-removal, simplified bucklin (``majority_winners = all``),
+  weighted bucklin (``weights = borda``, ``threshold = half``).
 * Score ballots on 0 to 5, some candidates unscored (pref_voting's ``GradeProfile``):
   score-sum ("Score Voting", unscored as 0), score-average ("Score Voting" by mean over the
   voters who scored), approval ("Approval", on 0/1 ballots) and star ("STAR", on ballots that
@@ -187,6 +188,11 @@ LINEAR = {
 }
 
 
+def exact_borda_weight(m: int, place: int) -> Fraction:
+    """Weighted Bucklin's normalised Borda weight, exact (pref_voting's default is a float)."""
+    return Fraction(m - place, m - 1) if m > 1 else Fraction(1)
+
+
 def test_positional_methods_on_strict_complete_rankings():
     rng = random.Random(SEED + 1)
     for i in range(N_PROFILES):
@@ -220,6 +226,9 @@ def test_positional_methods_on_strict_complete_rankings():
         got = winner_set(count(profile, "bucklin", {"majority_winners": "all"}))
         simplified = pv_other.simplified_bucklin(prof)
         assert got == {names[int(c)] for c in simplified}, f"simplified bucklin {where}"
+        got = winner_set(count(profile, "bucklin", {"weights": "borda", "threshold": "half"}))
+        weighted = pv_other.weighted_bucklin(prof, score=exact_borda_weight)
+        assert got == {names[int(c)] for c in weighted}, f"weighted bucklin {where}"
 
 
 def random_scores(

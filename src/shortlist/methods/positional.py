@@ -274,6 +274,18 @@ class BucklinRules(TopRules):
         "votes wins (Bucklin), or all of them win (Simplified Bucklin).",
         ("most", "all"),
     )
+    weights: str = switch(
+        "equal",
+        "Weight of a choice at place j of m: equal (1: Bucklin) or borda ((m - j) / (m - 1): "
+        "Weighted Bucklin, Kilgour, Grégoire and Foley).",
+        ("equal", "borda"),
+    )
+    threshold: str = switch(
+        "majority",
+        "When a round decides: some candidate holds more than half of the voters (majority), "
+        "or at least half (half: Weighted Bucklin's threshold).",
+        ("majority", "half"),
+    )
 
 
 @register("bucklin", BucklinRules, "Bucklin: add later choices round by round until a majority.")
@@ -288,18 +300,23 @@ def _bucklin_once(profile: Profile, rules: TopRules) -> Result:
     total = Fraction(int(pl.weights[valid].sum()))
     rounds: list[Round] = []
     placed = (pl.above < pl.ranked[:, None]) & valid[:, None]
+    borda = getattr(rules, "weights", "equal") == "borda"
+    half = getattr(rules, "threshold", "majority") == "half"
+    tally = {c: ZERO for c in pl.codes}
     for r in range(1, pl.m + 1):
-        reached = placed & (pl.above < r)
-        counts = pl.weights @ reached.astype(np.int64)
-        tally = {c: Fraction(int(counts[i])) for i, c in enumerate(pl.codes)}
+        at_r = placed & (pl.above == r - 1)
+        counts = pl.weights @ at_r.astype(np.int64)
+        weight = Fraction(pl.m - r, pl.m - 1) if borda and pl.m > 1 else Fraction(1)
+        for i, c in enumerate(pl.codes):
+            tally[c] += weight * int(counts[i])
         best = max(tally.values())
-        if best > total / 2 or r == pl.m:
+        if best > total / 2 or (half and best >= total / 2) or r == pl.m:
             chosen = choose_top(tally, 1, rules, names, tie_at_cut=rules.tie_at_cut)
             winners, tied = chosen.winners, chosen.tied
             if getattr(rules, "majority_winners", "most") == "all" and best > total / 2:
                 winners = tuple(c for c in tally if tally[c] > total / 2)
                 tied = winners if len(winners) > 1 else ()
-            rounds.append(_bucklin_round(r, tally, total, names, winners, chosen.tiebreaks))
+            rounds.append(_bucklin_round(r, dict(tally), total, names, winners, chosen.tiebreaks))
             return Result(
                 method="bucklin",
                 rules=rules_dict(rules),
@@ -308,7 +325,7 @@ def _bucklin_once(profile: Profile, rules: TopRules) -> Result:
                 rounds=tuple(rounds),
                 tied_winners=tuple(names[c] for c in tied),
             )
-        rounds.append(_bucklin_round(r, tally, total, names, (), ()))
+        rounds.append(_bucklin_round(r, dict(tally), total, names, (), ()))
     raise CountError("the election has no candidates")  # pragma: no cover
 
 

@@ -34,14 +34,14 @@ SAME_RULE: dict[str, tuple[str, dict[str, str]]] = {
     "Plurality": ("plurality", {}),
     "Instant_Runoff_TB": ("irv", {"ties": "order"}),
     "Instant_Runoff": ("irv", {"lowest_ties": "eliminate-all"}),
+    "Instant_Runoff_PUT": ("irv", {"lowest_ties": "parallel-universes"}),
+    "Coombs_PUT": ("coombs", {"last_place_ties": "parallel-universes"}),
     "Superior_Voting": ("superior", {}),
     "Pareto": ("pareto", {}),
     "Iterated_Removal_Condorcet_Loser": ("condorcet-loser-removal", {}),
 }
 NOT_HERE = {
     "Bracket_Voting",
-    "Coombs_PUT",
-    "Instant_Runoff_PUT",
     "PluralityWRunoff_PUT",
 }
 

@@ -54,8 +54,9 @@ class IRVRules(Rules):
         "break",
         "Candidates tied for the fewest votes: break the tie by the tie policy and eliminate one, "
         "or eliminate them all at once (if every continuing candidate is tied, all are "
-        "co-winners; pref_voting's Instant Runoff).",
-        ("break", "eliminate-all"),
+        "co-winners; pref_voting's Instant Runoff), or follow every way of breaking each tie "
+        "(parallel-universes: the winners are those who win in some; the rounds show one).",
+        ("break", "eliminate-all", "parallel-universes"),
     )
 
     single_winner = True
@@ -76,8 +77,13 @@ def start(profile: Profile) -> np.ndarray:
 @register("irv", IRVRules, "Instant-runoff voting: eliminate the last, transfer, until a majority.")
 def count_irv(profile: Profile, rules: IRVRules) -> Result:
     ties = TieBreaker(rules.tie_policy(), profile.candidates)
-    _, rounds = irv_pass(profile, rules, start(profile), ties)
+    continuing = start(profile)
+    _, rounds = irv_pass(profile, rules, continuing, ties)
     elected = rounds[-1].elected
+    notes: tuple[str, ...] = ()
+    if rules.lowest_ties == "parallel-universes":
+        elected = _universe_winners(profile, rules, continuing)
+        notes = ("parallel universes: the rounds show one; the winners win in some",)
     return Result(
         method="irv",
         rules=rules.as_dict(),
@@ -85,7 +91,18 @@ def count_irv(profile: Profile, rules: IRVRules) -> Result:
         winners=elected,
         rounds=tuple(rounds),
         tied_winners=elected if len(elected) > 1 else (),
+        notes=notes,
     )
+
+
+def _universe_winners(profile: Profile, rules: IRVRules, continuing: np.ndarray) -> tuple[str, ...]:
+    from shortlist.methods.universes import Tops, irv_step, put_winners
+
+    tops = Tops(profile)
+    base = None if rules.majority_base == "continuing" else profile.total_weight
+    standing = frozenset(int(c) for c in np.flatnonzero(continuing))
+    won = put_winners(standing, irv_step(tops, base))
+    return tuple(profile.candidates[c] for c in sorted(won))
 
 
 #: Given the continuing candidates and their tallies: the threshold in force, and the candidates

@@ -356,9 +356,16 @@ class CoombsRules(TopRules):
         "tie-policy",
         "Candidates tied for the most last places: eliminate one by the tie policy (most last "
         "places in earlier rounds; the 'order' policy eliminates the last listed), or "
-        "eliminate them all at once.",
-        ("tie-policy", "eliminate-all"),
+        "eliminate them all at once, or follow every way of breaking each tie "
+        "(parallel-universes, one seat: the winners are those who win in some).",
+        ("tie-policy", "eliminate-all", "parallel-universes"),
     )
+
+    def problems(self) -> list[str]:
+        out = super().problems()
+        if self.last_place_ties == "parallel-universes" and self.seats != 1:
+            out.append("switch last_place_ties: parallel-universes counts one seat")
+        return out
 
 
 def group_shares(
@@ -375,7 +382,22 @@ def group_shares(
 
 @register("coombs", CoombsRules, "Coombs: eliminate the candidate ranked last by the most.")
 def count_coombs(profile: Profile, rules: CoombsRules) -> Result:
-    return top_k_by_repeating("coombs", _coombs_once, as_ranked(profile, "coombs"), rules)
+    profile = as_ranked(profile, "coombs")
+    result = top_k_by_repeating("coombs", _coombs_once, profile, rules)
+    if rules.last_place_ties != "parallel-universes":
+        return result
+    from shortlist.methods.universes import Tops, coombs_step, put_winners
+
+    standing = frozenset(c for c in range(profile.n_candidates) if c not in profile.withdrawn)
+    won = tuple(
+        profile.candidates[c] for c in sorted(put_winners(standing, coombs_step(Tops(profile))))
+    )
+    return replace(
+        result,
+        winners=won,
+        tied_winners=won if len(won) > 1 else (),
+        notes=(*result.notes, "parallel universes: the rounds show one; the winners win in some"),
+    )
 
 
 def _coombs_once(profile: Profile, rules: CoombsRules) -> Result:
@@ -400,7 +422,7 @@ def _coombs_once(profile: Profile, rules: CoombsRules) -> Result:
         most = max(last.values())
         out = [c for c in live if last[c] == most]
         breaks: tuple[Tiebreak, ...] = ()
-        if len(out) > 1 and rules.last_place_ties == "tie-policy":
+        if len(out) > 1 and rules.last_place_ties != "eliminate-all":
             past = [{c: -v for c, v in h.items()} for h in history]
             loser, tb = ties.pick_lowest(out, past, "eliminate")
             out, breaks = [loser], (tb,)

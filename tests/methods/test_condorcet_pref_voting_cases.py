@@ -36,13 +36,13 @@ SAME_RULE: dict[str, tuple[str, dict[str, str]]] = {
     "Instant_Runoff": ("irv", {"lowest_ties": "eliminate-all"}),
     "Instant_Runoff_PUT": ("irv", {"lowest_ties": "parallel-universes"}),
     "Coombs_PUT": ("coombs", {"last_place_ties": "parallel-universes"}),
+    "PluralityWRunoff_PUT": ("plurality-runoff", {"top_ties": "parallel-universes"}),
     "Superior_Voting": ("superior", {}),
     "Pareto": ("pareto", {}),
     "Iterated_Removal_Condorcet_Loser": ("condorcet-loser-removal", {}),
 }
 NOT_HERE = {
     "Bracket_Voting",
-    "PluralityWRunoff_PUT",
 }
 
 

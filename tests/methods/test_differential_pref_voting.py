@@ -14,8 +14,8 @@ Every method that shortlist and pref_voting both have is run on the same random 
   borda, dowdall, anti-plurality, positive-negative, bucklin, coombs
   (``last_place_ties = eliminate-all``), irv (``lowest_ties = eliminate-all``), superior,
   pareto, condorcet-loser-removal, simplified bucklin (``majority_winners = all``),
-  weighted bucklin (``weights = borda``, ``threshold = half``), irv and coombs with
-  parallel-universe tie-breaking.
+  weighted bucklin (``weights = borda``, ``threshold = half``), irv, coombs and
+  plurality-runoff with parallel-universe tie-breaking.
 * Score ballots on 0 to 5, some candidates unscored (pref_voting's ``GradeProfile``):
   score-sum ("Score Voting", unscored as 0), score-average ("Score Voting" by mean over the
   voters who scored), approval ("Approval", on 0/1 ballots) and star ("STAR", on ballots that
@@ -233,6 +233,11 @@ def test_positional_methods_on_strict_complete_rankings():
         for name, switches, pv_method in (
             ("irv", {"lowest_ties": "parallel-universes"}, pv_iter.instant_runoff_put),
             ("coombs", {"last_place_ties": "parallel-universes"}, pv_iter.coombs_put),
+            (
+                "plurality-runoff",
+                {"top_ties": "parallel-universes"},
+                pv_iter.plurality_with_runoff_put,
+            ),
         ):
             got = winner_set(count(profile, name, switches))
             assert got == {names[int(c)] for c in pv_method(prof)}, f"{name} PUT {where}"

@@ -4,6 +4,7 @@
   ranked first on it, or when it beats (one to one, by margin) the candidate ranked first there.
   The most points win. It elects a Condorcet winner whenever one exists.
 * ``pareto``: every candidate that no other is ranked above by every voter (the Pareto set).
+* ``plurality-runoff``: the two with the most first places meet one to one (by margin).
 * ``condorcet-loser-removal``: while some candidate loses to every other one to one (a
   Condorcet loser), remove it and count again among the rest; those left are the winners.
 
@@ -21,14 +22,17 @@ import numpy.typing as npt
 
 from shortlist.methods.ballots import Profile
 from shortlist.methods.condorcet import (
+    Pairwise,
     PairwiseRules,
     _finish,
     pairwise_count,
     rank_positions,
 )
 from shortlist.methods.registry import register
-from shortlist.methods.result import Result
+from shortlist.methods.result import Result, Round, Tiebreak
+from shortlist.methods.rules import switch
 from shortlist.methods.scored import as_ranked
+from shortlist.methods.tiebreak import TieBreaker
 
 
 @dataclass(frozen=True)
@@ -102,3 +106,120 @@ def _all_tied(rules: DominanceRules) -> DominanceRules:
 def _note(score: dict[int, Fraction], profile: Profile) -> str:
     out = [profile.candidates[c] for c, v in score.items() if not v]
     return "unanimously beaten: " + ", ".join(out) if out else ""
+
+
+@dataclass(frozen=True)
+class RunoffRules(DominanceRules):
+    """Switches of plurality with a runoff between the top two."""
+
+    top_ties: str = switch(
+        "break",
+        "Ties for the top two places, or in the runoff: break them by the tie policy, or follow "
+        "every way of breaking them (parallel-universes: all who win in some way win).",
+        ("break", "parallel-universes"),
+    )
+
+    single_winner = True
+
+
+@register(
+    "plurality-runoff",
+    RunoffRules,
+    "Plurality with runoff: the two with the most first places meet one to one.",
+)
+def count_plurality_runoff(profile: Profile, rules: RunoffRules) -> Result:
+    profile = as_ranked(profile, "plurality-runoff")
+    pw = pairwise_count(profile, rules.unranked)
+    names = profile.candidates
+    firsts = {c: int(v) for c, v in zip(pw.codes, first_places(profile, pw.codes), strict=True)}
+    index = {c: i for i, c in enumerate(pw.codes)}
+
+    def runoff(a: int, b: int) -> tuple[int, ...]:
+        m = int(pw.margin[index[a], index[b]])
+        return (a,) if m > 0 else (b,) if m < 0 else (a, b)
+
+    pairs: list[tuple[int, int]] = []
+    breaks: tuple[Tiebreak, ...] = ()
+    won: tuple[int, ...] = pw.codes
+    if len(pw.codes) == 1:
+        pass
+    elif rules.top_ties == "parallel-universes":
+        pairs = _top_pairs(firsts)
+        won = tuple(sorted({w for a, b in pairs for w in runoff(a, b)}))
+    else:
+        ties = TieBreaker(rules.tie_policy(), names)
+        pair, breaks = _top_two(firsts, ties)
+        pairs = [pair]
+        won = runoff(*pair)
+        if len(won) > 1:
+            pick, tb = ties.pick_highest(list(won), [{c: Fraction(v) for c, v in firsts.items()}])
+            won, breaks = (pick,), (*breaks, tb)
+    finalists = sorted({c for pair in pairs for c in pair}) or list(won)
+    first_round = Round(
+        number=1,
+        tally={names[c]: Fraction(v) for c, v in firsts.items()},
+        eliminated=tuple(names[c] for c in pw.codes if c not in finalists),
+        tiebreaks=tuple(breaks) if len(pairs) <= 1 else (),
+        extra=pw.extra(names),
+    )
+    final = Round(
+        number=2,
+        tally=_runoff_tally(pw, pairs, finalists, firsts, names, index),
+        elected=tuple(names[c] for c in won),
+        note="runoff between " + " / ".join(f"{names[a]} v {names[b]}" for a, b in pairs),
+    )
+    return Result(
+        method="plurality-runoff",
+        rules=rules.as_dict(),
+        candidates=names,
+        winners=tuple(names[c] for c in won),
+        rounds=(first_round, final),
+        tied_winners=tuple(names[c] for c in won) if len(won) > 1 else (),
+    )
+
+
+def _runoff_tally(
+    pw: Pairwise,
+    pairs: list[tuple[int, int]],
+    finalists: list[int],
+    firsts: dict[int, int],
+    names: tuple[str, ...],
+    index: dict[int, int],
+) -> dict[str, Fraction]:
+    """One runoff: each finalist's voters against the other; several (ties): first places."""
+    if len(pairs) == 1:
+        a, b = pairs[0]
+        return {
+            names[a]: Fraction(int(pw.support[index[a], index[b]])),
+            names[b]: Fraction(int(pw.support[index[b], index[a]])),
+        }
+    return {names[c]: Fraction(firsts[c]) for c in finalists}
+
+
+def _top_pairs(firsts: dict[int, int]) -> list[tuple[int, int]]:
+    """Every pair that can meet in the runoff when ties for the top places go every way."""
+    best = max(firsts.values())
+    first = [c for c, v in firsts.items() if v == best]
+    if len(first) > 1:
+        return [(a, b) for a in first for b in first if a < b]
+    second_best = max(v for c, v in firsts.items() if c != first[0])
+    return [(first[0], c) for c, v in firsts.items() if c != first[0] and v == second_best]
+
+
+def _top_two(
+    firsts: dict[int, int], ties: TieBreaker
+) -> tuple[tuple[int, int], tuple[Tiebreak, ...]]:
+    history = [{c: Fraction(v) for c, v in firsts.items()}]
+    picked: list[int] = []
+    breaks: list[Tiebreak] = []
+    for _ in range(2):
+        rest = {c: v for c, v in firsts.items() if c not in picked}
+        best = max(rest.values())
+        tied = [c for c, v in rest.items() if v == best]
+        if len(tied) > 1:
+            choice, tb = ties.pick_highest(tied, history, purpose="runoff place")
+            picked.append(choice)
+            breaks.append(tb)
+        else:
+            picked.append(tied[0])
+    return (picked[0], picked[1]), tuple(breaks)

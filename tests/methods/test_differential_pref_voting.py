@@ -15,7 +15,8 @@ Every method that shortlist and pref_voting both have is run on the same random 
   (``last_place_ties = eliminate-all``), irv (``lowest_ties = eliminate-all``), superior,
   pareto, condorcet-loser-removal, simplified bucklin (``majority_winners = all``),
   weighted bucklin (``weights = borda``, ``threshold = half``), irv, coombs and
-  plurality-runoff with parallel-universe tie-breaking.
+  plurality-runoff with parallel-universe tie-breaking, bracket (seeding ties by candidate
+  number).
 * Score ballots on 0 to 5, some candidates unscored (pref_voting's ``GradeProfile``):
   score-sum ("Score Voting", unscored as 0), score-average ("Score Voting" by mean over the
   voters who scored), approval ("Approval", on 0/1 ballots) and star ("STAR", on ballots that
@@ -241,6 +242,10 @@ def test_positional_methods_on_strict_complete_rankings():
         ):
             got = winner_set(count(profile, name, switches))
             assert got == {names[int(c)] for c in pv_method(prof)}, f"{name} PUT {where}"
+        as_numbered = {"ties": "order", "tie_order": ",".join(names)}
+        got = winner_set(count(profile, "bracket", as_numbered))
+        expected = pv_other.bracket_voting(prof, tie_break="lexicographic")
+        assert got == {names[int(c)] for c in expected}, f"bracket {where}"
 
 
 def random_scores(

@@ -4,6 +4,8 @@
   ranked first on it, or when it beats (one to one, by margin) the candidate ranked first there.
   The most points win. It elects a Condorcet winner whenever one exists.
 * ``pareto``: every candidate that no other is ranked above by every voter (the Pareto set).
+* ``bracket``: the four with the most first places are seeded into a bracket of one-to-one
+  matches (Edward B. Foley's bracket voting).
 * ``plurality-runoff``: the two with the most first places meet one to one (by margin).
 * ``condorcet-loser-removal``: while some candidate loses to every other one to one (a
   Condorcet loser), remove it and count again among the rest; those left are the winners.
@@ -223,3 +225,71 @@ def _top_two(
         else:
             picked.append(tied[0])
     return (picked[0], picked[1]), tuple(breaks)
+
+
+@register(
+    "bracket",
+    DominanceRules,
+    "Bracket voting (E. B. Foley): the top four by first places play one-to-one matches.",
+)
+def count_bracket(profile: Profile, rules: DominanceRules) -> Result:
+    """Seeds 1-4 by first places (ties by the tie policy); 1 v 4 and 2 v 3 (with three
+    candidates seed 1 has a bye), then the final; a drawn match goes to the higher seed."""
+    profile = as_ranked(profile, "bracket")
+    pw = pairwise_count(profile, rules.unranked)
+    names = profile.candidates
+    firsts = {c: int(v) for c, v in zip(pw.codes, first_places(profile, pw.codes), strict=True)}
+    index = {c: i for i, c in enumerate(pw.codes)}
+    ties = TieBreaker(rules.tie_policy(), names)
+    seeds, breaks = _seeds(firsts, ties, min(4, len(pw.codes)))
+
+    def match(a: int, b: int) -> int:  # a is the higher seed
+        return a if int(pw.margin[index[a], index[b]]) >= 0 else b
+
+    if len(seeds) == 1:
+        winner = seeds[0]
+        note = "one candidate"
+    elif len(seeds) == 2:
+        winner = match(*seeds)
+        note = f"final: {names[seeds[0]]} v {names[seeds[1]]}"
+    else:
+        top = seeds[0] if len(seeds) == 3 else match(seeds[0], seeds[3])
+        bottom = match(seeds[1], seeds[2])
+        winner = (
+            match(top, bottom) if seeds.index(top) < seeds.index(bottom) else match(bottom, top)
+        )
+        note = f"semi-finals won by {names[top]} and {names[bottom]}"
+    rnd = Round(
+        number=1,
+        tally={names[c]: Fraction(v) for c, v in firsts.items()},
+        elected=(names[winner],),
+        tiebreaks=breaks,
+        extra=pw.extra(names),
+        note="seeds: " + ", ".join(names[c] for c in seeds) + "; " + note,
+    )
+    return Result(
+        method="bracket",
+        rules=rules.as_dict(),
+        candidates=names,
+        winners=(names[winner],),
+        rounds=(rnd,),
+    )
+
+
+def _seeds(
+    firsts: dict[int, int], ties: TieBreaker, count: int
+) -> tuple[list[int], tuple[Tiebreak, ...]]:
+    history = [{c: Fraction(v) for c, v in firsts.items()}]
+    seeds: list[int] = []
+    breaks: list[Tiebreak] = []
+    while len(seeds) < count:
+        rest = {c: v for c, v in firsts.items() if c not in seeds}
+        best = max(rest.values())
+        tied = [c for c, v in rest.items() if v == best]
+        if len(tied) > 1:
+            choice, tb = ties.pick_highest(tied, history, purpose="seed")
+            seeds.append(choice)
+            breaks.append(tb)
+        else:
+            seeds.append(tied[0])
+    return seeds, tuple(breaks)

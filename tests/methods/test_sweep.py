@@ -95,3 +95,7 @@ def test_every_method_conserves_ballots_fills_seats_and_ignores_row_order(name, 
         [ballots[i] for i in order], weights=[weights[i] for i in order], candidates=names
     )
     assert method.count(shuffled, {"seats": seats}).to_json() == result.to_json()
+
+
+def test_the_home_of_every_method_is_where_it_registers():
+    assert {m.name: m.counter.__module__ for m in registry.all_methods()} == registry.HOMES

@@ -150,7 +150,8 @@ def count_plurality_runoff(profile: Profile, rules: RunoffRules) -> Result:
         won = tuple(sorted({w for a, b in pairs for w in runoff(a, b)}))
     else:
         ties = TieBreaker(rules.tie_policy(), names)
-        pair, breaks = _top_two(firsts, ties)
+        top, breaks = _seeds(firsts, ties, 2, purpose="runoff place")
+        pair = (top[0], top[1])
         pairs = [pair]
         won = runoff(*pair)
         if len(won) > 1:
@@ -208,25 +209,6 @@ def _top_pairs(firsts: dict[int, int]) -> list[tuple[int, int]]:
     return [(first[0], c) for c, v in firsts.items() if c != first[0] and v == second_best]
 
 
-def _top_two(
-    firsts: dict[int, int], ties: TieBreaker
-) -> tuple[tuple[int, int], tuple[Tiebreak, ...]]:
-    history = [{c: Fraction(v) for c, v in firsts.items()}]
-    picked: list[int] = []
-    breaks: list[Tiebreak] = []
-    for _ in range(2):
-        rest = {c: v for c, v in firsts.items() if c not in picked}
-        best = max(rest.values())
-        tied = [c for c, v in rest.items() if v == best]
-        if len(tied) > 1:
-            choice, tb = ties.pick_highest(tied, history, purpose="runoff place")
-            picked.append(choice)
-            breaks.append(tb)
-        else:
-            picked.append(tied[0])
-    return (picked[0], picked[1]), tuple(breaks)
-
-
 @register(
     "bracket",
     DominanceRules,
@@ -277,8 +259,9 @@ def count_bracket(profile: Profile, rules: DominanceRules) -> Result:
 
 
 def _seeds(
-    firsts: dict[int, int], ties: TieBreaker, count: int
+    firsts: dict[int, int], ties: TieBreaker, count: int, purpose: str = "seed"
 ) -> tuple[list[int], tuple[Tiebreak, ...]]:
+    """The ``count`` candidates with the most first places, in order (ties by the policy)."""
     history = [{c: Fraction(v) for c, v in firsts.items()}]
     seeds: list[int] = []
     breaks: list[Tiebreak] = []
@@ -287,7 +270,7 @@ def _seeds(
         best = max(rest.values())
         tied = [c for c, v in rest.items() if v == best]
         if len(tied) > 1:
-            choice, tb = ties.pick_highest(tied, history, purpose="seed")
+            choice, tb = ties.pick_highest(tied, history, purpose=purpose)
             seeds.append(choice)
             breaks.append(tb)
         else:

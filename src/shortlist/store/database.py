@@ -17,6 +17,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
@@ -77,8 +78,8 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def migrate(self, revision: str = "head") -> None:
-        """Run the migrations forward to ``revision`` (the newest by default)."""
+    def migrate(self, revision: str = "heads") -> None:
+        """Run the migrations forward to ``revision`` (every newest head by default)."""
         config = Config()
         config.set_main_option("script_location", MIGRATIONS)
         with self.engine.begin() as connection:
@@ -86,8 +87,17 @@ class Database:
             command.upgrade(config, revision)
 
     def revision(self) -> str | None:
+        """The revision the database is at (several heads are joined by ``+``)."""
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            heads = MigrationContext.configure(connection).get_current_heads()
+        return "+".join(sorted(heads)) or None
+
+    @staticmethod
+    def newest() -> str:
+        """The newest revision the migrations define (several heads are joined by ``+``)."""
+        config = Config()
+        config.set_main_option("script_location", MIGRATIONS)
+        return "+".join(sorted(ScriptDirectory.from_config(config).get_heads()))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine)

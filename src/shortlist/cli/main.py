@@ -27,6 +27,7 @@ COMMANDS = {
     "turnout": "shortlist.cli.round_cmd:turnout",
     "members": "shortlist.cli.round_cmd:members",
     "demo": "shortlist.cli.demo:demo",
+    "serve": "shortlist.cli.serve:serve",
 }
 
 

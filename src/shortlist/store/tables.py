@@ -193,3 +193,4 @@ audit = Table(
     Column("reason", Text, nullable=False, default=""),
     Column("detail", JSON),
 )
+from shortlist.store import account_tables as _account_tables  # noqa: E402,F401

@@ -1,0 +1,13 @@
+"""The routers of the web app, as "module:attribute", each an ``APIRouter``.
+
+To plug in, add ONE line here. API routers carry their own ``/api/v1/...`` prefix; page routers
+(forms) must include ``dependencies=[Depends(csrf_protected)]`` (see
+:func:`shortlist.web.deps.page_router`), so every form POST is checked.
+"""
+
+from __future__ import annotations
+
+ROUTERS: tuple[str, ...] = (
+    "shortlist.web.pages.home:router",
+    "shortlist.web.api.meta:router",
+)

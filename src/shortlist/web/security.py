@@ -1,0 +1,163 @@
+"""Security of every response and request: headers, body size, CSRF, rate limits.
+
+- :class:`SecurityHeaders`: CSP ``default-src 'self'`` (no inline scripts or styles),
+  ``frame-ancestors 'none'``, nosniff, a strict referrer policy, HSTS in production.
+- :class:`BodyLimit`: a body larger than ``max_body_bytes`` is refused with 413 before any
+  route reads it (declared length or counted while streaming).
+- :func:`csrf_protected`: a dependency for routers of forms. Every unsafe request must carry the
+  session's CSRF token, in the form field ``csrf_token`` or the ``X-CSRF-Token`` header;
+  otherwise 403 and nothing runs. Requests authenticated by a bearer token need none.
+- :func:`limit`: counts a hit against a (scope, subject) in the database, so every worker sees
+  the same counts; over the limit it raises 429 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shortlist.service.clock import Clock
+from shortlist.store.account_repositories import RateWindows
+from shortlist.store.database import Database
+from shortlist.web.errors import ApiError, plain_error_response
+from shortlist.web.sessions import session_of
+from shortlist.web.settings import WebSettings
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp, settings: WebSettings) -> None:
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", CSP.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"same-origin"),
+            (b"x-frame-options", b"DENY"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ]
+        if settings.mode == "production":
+            self.headers.append((b"strict-transport-security", b"max-age=63072000"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in names]
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"the request body is larger than the limit of {self.max_bytes} bytes"
+        await plain_error_response(413, message)(scope, receive, send)
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def csrf_protected(request: Request) -> None:
+    """Refuse an unsafe request that does not carry the session's CSRF token (403)."""
+    if request.method in SAFE_METHODS or bearer_token(request) is not None:
+        return
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    expected = session_of(request).csrf
+    if not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise ApiError(
+            403,
+            "csrf_failed",
+            "this form has expired or was not sent from this site; reload the page and try again",
+            field="csrf_token",
+        )
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def limit(
+    database: Database,
+    clock: Clock,
+    scope: str,
+    subject: str,
+    per_minute: int,
+) -> None:
+    """Count one hit of ``subject`` on ``scope``; over ``per_minute`` in this minute: 429."""
+    now = clock.now()
+    with database.unit_of_work() as uow:
+        windows = RateWindows(uow.connection)
+        hits, ends = windows.hit(f"{scope}:{subject}", now, timedelta(minutes=1))
+        if hits == 1:
+            windows.forget_before(now)
+        uow.commit()
+    if hits > per_minute:
+        wait = max(1, int((ends - now).total_seconds()) + 1)
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many {scope.replace('_', ' ')} attempts; try again in {wait} seconds",
+            headers={"Retry-After": str(wait)},
+        )

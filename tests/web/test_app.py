@@ -1,0 +1,26 @@
+"""The app serves its home page, its OpenAPI document and its health check on both stores."""
+
+from __future__ import annotations
+
+from web_helpers import TestClient
+
+from shortlist.store.database import Database
+
+
+def test_the_home_page_is_served_with_a_session_cookie(client: TestClient) -> None:
+    page = client.get("/", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert '<main id="main"' in page.text and '<html lang="en">' in page.text
+    cookie = page.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_openapi_document_lists_the_health_check(client: TestClient) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/health" in document["paths"]
+
+
+def test_health_reports_the_schema_revision(client: TestClient, database: Database) -> None:
+    health = client.get("/api/v1/health").json()
+    assert health["schema_revision"] == database.revision()
+    assert health["schema_current"] is True, health

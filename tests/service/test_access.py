@@ -9,9 +9,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from browser.harness import SmtpServer, body_text, loopback_socket
 from small_edition import EDITION, at, roll
 
+from browser.harness import SmtpServer, body_text, loopback_socket
 from shortlist.domain.edition_file import read_edition
 from shortlist.domain.errors import BallotRefused
 from shortlist.service import access, editions, member_rounds, rounds, voting
@@ -58,7 +58,7 @@ def open_nominations(database: Database, clock: SimulatedClock) -> None:
     clock.set(at("2025-01-10T10:00"))
     with database.unit_of_work() as uow:
         try:  # sealed ballots: a round opens only with an election key
-            from sealing_steps import seal  # type: ignore[import-not-found]
+            from sealing_steps import seal
 
             seal(uow, NOMINATIONS, clock)
         except ImportError:

@@ -11,7 +11,7 @@ import click
 
 from shortlist.errors import CountError, RulesError
 
-FORMATS = ("table", "json", "rctab-json", "rctab-csv", "rctab-summary-csv")
+FORMATS = ("table", "json", "html", "rctab-json", "rctab-csv", "rctab-summary-csv")
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -64,6 +64,7 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     default="table",
     show_default=True,
     help="table: rounds for people; json: the shortlist-result/1 document; "
+    "html: one self-contained results page (outcome, rounds, charts; use -o); "
     "rctab-json / rctab-csv / rctab-summary-csv: RCTab's reports (RCTab contest configs only).",
 )
 @click.option(
@@ -100,6 +101,7 @@ def tabulate(
       shortlist tabulate ward8.blt --method stv-scottish
       shortlist tabulate ballots.blt --method academy-nominations --seats 5 --set quota_mode=fixed
       shortlist tabulate contest_config.json --format rctab-json -o report.json
+      shortlist tabulate ward8.blt --method stv-scottish --format html -o ward8.html
 
     Arithmetic is exact: the JSON output gives every number as an exact decimal string, or as
     a fraction ("220/21") when it has no finite decimal form.
@@ -113,7 +115,7 @@ def tabulate(
             "--format rctab-* and --output-dir need an RCTab contest config (.json)"
         )
     result = _count_file(path, method, seats, switches, input_format)
-    _emit(result, output_format, output)
+    _emit(result, output_format, output, path)
 
 
 def _count_file(
@@ -187,10 +189,17 @@ def _tabulate_rctab(
         with _open_out(output) as out:
             rctab.write_report(contest, result, output_format, out)
         return
-    _emit(result, output_format, output)
+    _emit(result, output_format, output, path)
 
 
-def _emit(result: Any, output_format: str, output: Path | None) -> None:
+def _emit(result: Any, output_format: str, output: Path | None, path: Path) -> None:
+    if output_format == "html":
+        from shortlist.formats.report import page
+
+        text = page(result, title=f"Results: {path.name}")
+        with _open_out(output) as out:
+            out.write(text)
+        return
     if output_format == "json":
         text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
         with _open_out(output) as out:

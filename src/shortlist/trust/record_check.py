@@ -1,0 +1,238 @@
+"""Checking a public record with no database: the manifest and its signature, the audit chain,
+and per round the board, the commitment, the revealed results and a recount of the ballots.
+
+:func:`check_record` takes the record's files (path -> bytes) and returns every check made, each
+passed or failed with what did not match; nothing raises on a mismatch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from shortlist.domain.codec import round_from_dict
+from shortlist.domain.model import RoundSpec
+from shortlist.errors import ShortlistError
+from shortlist.trust import record_layout as layout
+from shortlist.trust.board import Board
+from shortlist.trust.body import BodyPublicKey
+from shortlist.trust.canonical import VerificationError, digest, plain
+from shortlist.trust.chain import Head, SealedEntry, chain_problems
+from shortlist.trust.commitment import Commitment
+from shortlist.trust.manifest import Manifest, manifest_problems
+from shortlist.trust.recount import outcome_of, recount
+
+
+@dataclass(frozen=True)
+class Check:
+    """One thing checked: on what, what, and the problems found (none: it holds)."""
+
+    subject: str
+    what: str
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _json(files: Mapping[str, bytes], path: str) -> Any:
+    if path not in files:
+        raise VerificationError(f"{path}: missing from the record")
+    try:
+        return json.loads(files[path])
+    except ValueError as exc:
+        raise VerificationError(f"{path}: not JSON ({exc})") from None
+
+
+def _guard(subject: str, what: str, run: Any) -> Check:
+    """Run one check; a record too broken to read fails that check with the reason."""
+    try:
+        return Check(subject, what, tuple(run()))
+    except ShortlistError as exc:
+        return Check(subject, what, (str(exc),))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        return Check(subject, what, (f"cannot be read: {type(exc).__name__} {exc}",))
+
+
+def check_record(files: Mapping[str, bytes], pinned_key: str | None = None) -> list[Check]:
+    """Every check of the record in ``files``; ``pinned_key``: the body's key fingerprint as the
+    checker knows it from elsewhere (a card, the body's site)."""
+    try:
+        signed = _json(files, layout.MANIFEST)
+        manifest = Manifest.from_json(signed["manifest"])
+        public = BodyPublicKey.from_hex(manifest.body_key, "manifest's body key")
+    except (ShortlistError, KeyError, TypeError, ValueError) as exc:
+        return [Check("record", "manifest", (f"{layout.MANIFEST}: {exc}",))]
+    checks = [
+        _guard("record", "manifest: every file's SHA-256, signed by the body",
+               lambda: manifest_problems(files, manifest, signed.get("signature", ""))),
+        _guard("record", "body key", lambda: _key_problems(files, public, pinned_key)),
+    ]  # fmt: skip
+    log: list[SealedEntry] = []
+
+    def audit() -> list[str]:
+        log.extend(_audit(files))
+        head = Head(manifest.audit_head["seq"], manifest.audit_head["hash"])
+        found = chain_problems(log, public, head)
+        if len(log) != head.seq:
+            found.append(f"the log has {len(log)} entries; the manifest's head is at {head.seq}")
+        return found
+
+    checks.append(_guard("record", "audit log: hash chain and signatures", audit))
+    specs: dict[str, RoundSpec] = {}
+    checks.append(_guard("record", "edition and rules", lambda: _edition(files, specs)))
+    for entry in manifest.rounds:
+        checks += _round_checks(files, entry, public, log, specs, manifest.min_ballots)
+    return checks
+
+
+def _key_problems(
+    files: Mapping[str, bytes], public: BodyPublicKey, pinned: str | None
+) -> list[str]:
+    keys = _json(files, layout.KEYS)
+    found = []
+    if keys["body"]["public_key"] != public.hex:
+        found.append(f"{layout.KEYS}: the body key differs from the manifest's")
+    if pinned and not public.fingerprint.startswith(pinned.strip().lower().replace(" ", "")):
+        found.append(f"the body key is {public.fingerprint}, not the expected {pinned}")
+    return found
+
+
+def _audit(files: Mapping[str, bytes]) -> list[SealedEntry]:
+    if layout.AUDIT not in files:
+        raise VerificationError(f"{layout.AUDIT}: missing from the record")
+    lines = files[layout.AUDIT].decode("utf-8").splitlines()
+    return [SealedEntry.from_json(json.loads(line)) for line in lines if line.strip()]
+
+
+def _edition(files: Mapping[str, bytes], specs: dict[str, RoundSpec]) -> list[str]:
+    edition = _json(files, layout.EDITION)
+    for category in edition["categories"]:
+        for data in category["rounds"]:
+            spec = round_from_dict(data)
+            specs[f"{edition['key']}/{category['key']}/{spec.key}"] = spec
+    return []
+
+
+def _logged(log: list[SealedEntry], action: str, target: str) -> list[dict[str, Any]]:
+    return [
+        s.entry.detail or {} for s in log if s.entry.action == action and s.entry.target == target
+    ]
+
+
+def _round_checks(
+    files: Mapping[str, bytes],
+    entry: dict[str, Any],
+    public: BodyPublicKey,
+    log: list[SealedEntry],
+    specs: dict[str, RoundSpec],
+    min_ballots: int,
+) -> list[Check]:
+    label, folder = entry["round"], entry["dir"]
+    board: list[Board] = []
+    document: dict[str, Any] = {}
+
+    def board_check() -> list[str]:
+        board.append(Board.from_json(_json(files, f"{folder}/{layout.BOARD}")))
+        return _board_problems(board[0], label, log)
+
+    def commitment_check() -> list[str]:
+        results = _json(files, f"{folder}/{layout.RESULTS}")
+        document.update(results["document"])
+        commitment = Commitment.from_json(_json(files, f"{folder}/{layout.COMMITMENT}"))
+        return _commitment_problems(commitment, document, label, public, log, results)
+
+    checks = [
+        _guard(label, "board: trackers and fingerprint as published at close", board_check),
+        _guard(label, "results match the signed commitment made at the count", commitment_check),
+    ]
+    recounted = lambda: _recount(files, folder, label, document, board, specs, min_ballots)  # noqa: E731
+    checks.append(_guard(label, "recount of the published ballots", recounted))
+    return checks
+
+
+def _board_problems(board: Board, label: str, log: list[SealedEntry]) -> list[str]:
+    found = board.problems()
+    if board.round != label:
+        found.append(f"the board of {board.round} is filed under {label}")
+    published = _logged(log, "round.board", label)
+    if not published:
+        found.append(f"the audit log has no board published for {label}")
+    elif published[-1].get("fingerprint") != board.fingerprint:
+        found.append(f"board of {label}: fingerprint differs from the one published at close")
+    elif published[-1].get("trackers") != len(board.trackers):
+        found.append(
+            f"board of {label}: {len(board.trackers)} trackers, "
+            f"{published[-1].get('trackers')} at close"
+        )
+    return found
+
+
+def _commitment_problems(
+    commitment: Commitment,
+    document: dict[str, Any],
+    label: str,
+    public: BodyPublicKey,
+    log: list[SealedEntry],
+    results: dict[str, Any],
+) -> list[str]:
+    found = commitment.problems(document, public)
+    if commitment.round != label:
+        found.append(f"the commitment of {commitment.round} is filed under {label}")
+    logged = _logged(log, "round.commit", label)
+    if not logged:
+        found.append(f"the audit log has no commitment for {label}")
+    elif logged[-1].get("digest") != commitment.digest:
+        found.append(f"commitment of {label} differs from the one in the audit log")
+    if "result" in results and digest(plain(results["result"])) != document["result_sha256"]:
+        found.append(f"the full result of {label} does not match its results document")
+    return found
+
+
+def _recount(
+    files: Mapping[str, bytes],
+    folder: str,
+    label: str,
+    document: dict[str, Any],
+    board: list[Board],
+    specs: dict[str, RoundSpec],
+    min_ballots: int,
+) -> list[str]:
+    if not document or not board:
+        return ["not recounted: the board or results could not be read"]
+    path = f"{folder}/{layout.BALLOTS}"
+    if path not in files:
+        if document["ballots"] >= min_ballots:
+            return [f"{path}: missing, but {document['ballots']} ballots are published in full"]
+        return []
+    published = _json(files, path)
+    marks = published["ballots"]
+    found = []
+    if published.get("round") != label:
+        found.append(f"{path}: ballots of {published.get('round')} filed under {label}")
+    if len(marks) != len(board[0].trackers) or len(marks) != document["ballots"]:
+        found.append(
+            f"{label}: {len(marks)} ballots published, {len(board[0].trackers)} trackers on the "
+            f"board, {document['ballots']} counted"
+        )
+    return found + _recount_problems(label, document, specs, marks)
+
+
+def _recount_problems(
+    label: str, document: dict[str, Any], specs: dict[str, RoundSpec], marks: list[Any]
+) -> list[str]:
+    spec = specs.get(label)
+    if spec is None:
+        return [f"{label}: not a round of the edition in {layout.EDITION}"]
+    found = []
+    if document["method"] != spec.method or document["rules"] != plain(dict(spec.rules)):
+        found.append(f"{label}: counted by other rules than the edition declares")
+    result = recount(spec.method, dict(spec.rules), spec.ballot, document["slate"], marks)
+    if digest(plain(result.to_json())) != document["result_sha256"]:
+        found.append(f"{label}: the recount differs from the committed result")
+    if list(outcome_of(result)) != document["outcome"]:
+        found.append(f"{label}: the recount's outcome {list(outcome_of(result))} differs")
+    return found

@@ -7,6 +7,7 @@ import random
 import pytest
 from small_edition import EDITION, at, roll
 
+from sealing_steps import open_sealed
 from shortlist.domain.edition_file import read_edition
 from shortlist.domain.errors import BallotRefused
 from shortlist.service import editions, rounds, voting
@@ -33,7 +34,7 @@ def test_an_opt_in_electorate_is_who_opted_in_before_opening(database: Database)
         with pytest.raises(BallotRefused, match="does not vote"):
             rounds.opt_in(uow, NOMINATIONS, "e01", clock)
         clock.set(at("2025-01-10T09:00"))
-        record = rounds.open_round(uow, NOMINATIONS, clock, "admin")
+        record = open_sealed(uow, NOMINATIONS, clock)
         assert uow.rounds.electorate(record.id) == ["d01", "d02"]
         with pytest.raises(BallotRefused, match="opting in is closed"):
             rounds.opt_in(uow, NOMINATIONS, "d03", clock)
@@ -46,7 +47,7 @@ def test_a_drawn_committee_is_the_same_for_the_same_seed(database: Database) -> 
     clock = SimulatedClock(at("2025-01-10T09:00"))
     _load(database, "electorate = { committee = 4, seed = 11 }", clock)
     with database.unit_of_work() as uow:
-        record = rounds.open_round(uow, NOMINATIONS, clock, "admin")
+        record = open_sealed(uow, NOMINATIONS, clock)
         drawn = uow.rounds.electorate(record.id)
     assert len(drawn) == 4
     assert not {"e01"} & set(drawn)

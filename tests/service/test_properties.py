@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from small_edition import EDITION, at, roll
 
+from sealing_steps import open_sealed, peek
 from shortlist.domain.edition_file import read_edition
 from shortlist.domain.errors import BallotRefused
-from shortlist.service import editions, rounds, voting
+from shortlist.service import editions, voting
 from shortlist.service.clock import SimulatedClock
 from shortlist.service.refs import RoundRef
 from shortlist.store.database import Database
@@ -45,7 +46,7 @@ def test_one_ballot_per_member_whatever_happens(
     last: dict[str, list[str]] = {}
     with database.unit_of_work() as uow:
         editions.load_edition(uow, read_edition("t", text=EDITION), roll(), clock, "admin")
-        record = rounds.open_round(uow, DIRECTING, clock, "admin")
+        record = open_sealed(uow, DIRECTING, clock)
         for member in MEMBERS[:4]:
             voting.attest(uow, DIRECTING, member, clock)
         for member, ranking in sequence:
@@ -54,7 +55,7 @@ def test_one_ballot_per_member_whatever_happens(
             except BallotRefused:
                 continue
             last[member] = ranking
-        box = sorted(map(tuple, uow.ballots.marks(record.id)))
+        box = sorted(map(tuple, peek(uow, DIRECTING)))
         assert uow.rounds.turnout(record.id) == len(last) == len(box)
         assert box == sorted(tuple(r) for r in last.values())
     database.dispose()

@@ -8,6 +8,7 @@ import pytest
 from small_edition import at
 from sqlalchemy import func, select
 
+from sealing_steps import open_sealed, peek
 from shortlist.domain.errors import BallotRefused
 from shortlist.service import rounds, voting
 from shortlist.service.clock import SimulatedClock
@@ -30,7 +31,7 @@ def _state(database: Database) -> tuple[int, ...]:
 def opened(loaded: Database, clock: SimulatedClock) -> Database:
     clock.set(at("2025-01-11T09:00"))
     with loaded.unit_of_work() as uow:
-        rounds.open_round(uow, NOMINATIONS, clock, "admin")
+        open_sealed(uow, NOMINATIONS, clock)
         for member in ("d01", "d02", "d03", "e01", "a01"):
             voting.record_viewing(uow, "test-awards", "picture", member, ["p", "q", "s"], clock)
         voting.cast(uow, NOMINATIONS, "d03", ["q"], clock)
@@ -62,7 +63,7 @@ def test_refused_ballot_changes_nothing(
         voting.cast(uow, NOMINATIONS, member, marks, clock)
     assert _state(opened) == before
     with opened.unit_of_work() as uow:
-        assert uow.ballots.marks(rounds.find(uow, NOMINATIONS).id) == [["q"]]
+        assert peek(uow, NOMINATIONS) == [["q"]]
 
 
 def test_the_ballot_paper_names_the_recusal(opened: Database, clock: SimulatedClock) -> None:
@@ -85,8 +86,8 @@ def test_quota_limits_the_categories_a_member_votes_in(
         uow.rounds.update(rounds.find(uow, final).id, slate=["p", "q"])
         uow.commit()
         clock.set(at("2025-02-01T10:00"))
-        rounds.open_round(uow, final, clock, "admin")
-        rounds.open_round(uow, directing, clock, "admin")
+        open_sealed(uow, final, clock)
+        open_sealed(uow, directing, clock)
         voting.attest(uow, directing, "v001", clock)
         voting.cast(uow, final, "v001", ["p"], clock)
         with pytest.raises(BallotRefused, match="quota"):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from small_edition import at
 
+from sealing_steps import open_sealed, peek
 from shortlist.service import rounds, voting
 from shortlist.service.clock import SimulatedClock
 from shortlist.service.refs import RoundRef
@@ -29,7 +30,7 @@ ATTESTED = 40
 def opened(loaded: Database, clock: SimulatedClock) -> Database:
     clock.set(at("2025-02-01T10:00"))
     with loaded.unit_of_work() as uow:
-        rounds.open_round(uow, DIRECTING, clock, "admin")
+        open_sealed(uow, DIRECTING, clock)
         for i in range(1, ATTESTED + 1):
             voting.attest(uow, DIRECTING, f"v{i:03d}", clock)
     return loaded
@@ -38,7 +39,7 @@ def opened(loaded: Database, clock: SimulatedClock) -> Database:
 def _box(database: Database) -> tuple[list[object], int, int]:
     with database.unit_of_work() as uow:
         record = rounds.find(uow, DIRECTING)
-        return uow.ballots.marks(record.id), uow.rounds.turnout(record.id), record.id
+        return peek(uow, DIRECTING), uow.rounds.turnout(record.id), record.id
 
 
 def test_concurrent_casts_by_one_member_leave_one_ballot(

@@ -8,6 +8,7 @@ import hmac
 from small_edition import at
 from sqlalchemy import select
 
+from sealing_steps import open_sealed
 from shortlist.service import rounds, voting
 from shortlist.service.clock import SimulatedClock
 from shortlist.service.refs import RoundRef
@@ -23,7 +24,7 @@ def test_after_close_no_ballot_can_be_tied_to_a_member(
     clock.set(at("2025-02-01T10:00"))
     members = [f"v{i:03d}" for i in range(1, 21)]
     with loaded.unit_of_work() as uow:
-        record = rounds.open_round(uow, DIRECTING, clock, "admin")
+        record = open_sealed(uow, DIRECTING, clock)
         receipts = []
         for i, member in enumerate(members):
             voting.attest(uow, DIRECTING, member, clock)
@@ -42,4 +43,4 @@ def test_after_close_no_ballot_can_be_tied_to_a_member(
         assert not closed_ids & pseudonyms
         assert sorted(uow.ballots.trackers(record.id)) == sorted(r.tracker for r in receipts)
         ballot_columns = {c.name for c in t.ballots.columns}
-        assert ballot_columns == {"round_id", "box_id", "marks", "tracker"}
+        assert ballot_columns == {"round_id", "box_id", "sealed", "tracker"}

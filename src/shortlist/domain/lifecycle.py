@@ -1,4 +1,6 @@
-"""The life of a round: ``draft -> open -> closed -> counted -> announced``, each step checked."""
+"""The life of a round: ``draft -> open -> closed -> unsealed -> counted -> announced``, each
+step checked. Unsealing (a quorum of custodians opening the sealed ballots) comes between closing
+and counting."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ class RoundStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
+    UNSEALED = "unsealed"
     COUNTED = "counted"
     ANNOUNCED = "announced"
 
@@ -19,13 +22,15 @@ class RoundStatus(StrEnum):
 NEXT: dict[RoundStatus, RoundStatus] = {
     RoundStatus.DRAFT: RoundStatus.OPEN,
     RoundStatus.OPEN: RoundStatus.CLOSED,
-    RoundStatus.CLOSED: RoundStatus.COUNTED,
+    RoundStatus.CLOSED: RoundStatus.UNSEALED,
+    RoundStatus.UNSEALED: RoundStatus.COUNTED,
     RoundStatus.COUNTED: RoundStatus.ANNOUNCED,
 }
 
 _VERB = {
     RoundStatus.OPEN: "open",
     RoundStatus.CLOSED: "close",
+    RoundStatus.UNSEALED: "unseal",
     RoundStatus.COUNTED: "count",
     RoundStatus.ANNOUNCED: "announce",
 }

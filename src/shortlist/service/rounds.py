@@ -2,8 +2,10 @@
 
 A round opens inside its window with its slate checked and its electorate snapshotted, and gets
 a fresh secret for the ballot pseudonyms. Closing (at the window's end, or early with a reason)
-destroys that secret and re-keys the box before anything is counted. Counting needs a closed
-round; announcing waits for the embargo; only an announced outcome becomes the next slate.
+destroys that secret and re-keys the box before anything is counted. A round opens only once
+sealed (an election key, :mod:`shortlist.service.sealing`); counting needs it closed and then
+unsealed by its custodians; announcing waits for the embargo; only an announced outcome becomes
+the next slate.
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ def open_round(uow: UnitOfWork, ref: RoundRef, clock: Clock, actor: str) -> Roun
         raise LifecycleError(
             f"cannot open round {ref}: its window is {human(window.opens)} "
             f"to {human(window.closes)}"
+        )
+    if uow.keys.public_key(record.id) is None:
+        raise LifecycleError(
+            f"cannot open round {ref}: it has no election key to seal its ballots; run "
+            f"`shortlist round seal-key {ref} --custodians K/N --custodian NAME.public ...` first"
         )
     slate = _slate(uow, record)
     members = uow.editions.members(record.edition_id)
@@ -123,8 +130,8 @@ def close_due(uow: UnitOfWork, edition: str, clock: Clock, actor: str = "clock")
 
 
 def count_round(uow: UnitOfWork, ref: RoundRef, clock: Clock, actor: str) -> RoundRecord:
-    """Count a closed round by its method; the result (every round, every tie) is stored sealed
-    until the announcement."""
+    """Count an unsealed round by its method (its opened, shuffled ballots); the result (every
+    round, every tie) is stored sealed until the announcement."""
     record = _locked(uow, ref)
     check_step(str(ref), record.status, RoundStatus.COUNTED)
     if uow.rounds.secret(record.id) is not None:  # pragma: no cover - close always destroys it

@@ -1,18 +1,17 @@
 """A member's side of a round: viewing, attesting, the ballot paper, casting and revising.
 
-Secrecy: the member's ballot is stored under ``HMAC(round secret, member)``, apart from the
-record that the member voted. A revision lands on the same key and replaces the ballot; under
-concurrent casts by one member the database keeps exactly one. The receipt's tracker is a hash
-of the ballot and a random nonce: the member can later find it among the counted ballots, and
-nobody else can tell whose it is.
+Secrecy: the member's ballot is sealed to the round's election key (padded to one length for
+the round) and stored under ``HMAC(round secret, member)``, apart from the record that the
+member voted. A revision lands on the same key and replaces the ballot; under concurrent casts
+by one member the database keeps exactly one. The receipt's tracker is the SHA-256 of the
+sealed ballot: the member can find it on the round's board, and nobody else can tell whose it
+is.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,11 +20,13 @@ from shortlist.domain.lifecycle import RoundStatus
 from shortlist.domain.model import GateKind, Revision
 from shortlist.domain.times import human
 from shortlist.domain.voting import BallotPaper, Marks, check_gate, check_marks
+from shortlist.service import sealing
 from shortlist.service.clock import Clock
 from shortlist.service.refs import RoundRef
 from shortlist.service.rounds import find
 from shortlist.store.database import UnitOfWork
 from shortlist.store.records import RoundRecord, Standing
+from shortlist.trust import keys
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ def cast(uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock
     record = uow.rounds.find(ref.edition, ref.category, ref.round, lock="share")
     now = clock.now()
     recused = _admit(uow, record, member, now).recused
-    stored = check_marks(record.spec.ballot, frozenset(record.slate or ()), recused, marks)
+    slate = record.slate or ()
+    stored = check_marks(record.spec.ballot, frozenset(slate), recused, marks)
     _check_quota(uow, record, member)
     secret = uow.rounds.secret(record.id)
     if secret is None:  # pragma: no cover - an open round always has its secret
@@ -106,10 +108,13 @@ def cast(uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock
     if before is None:
         uow.rollback()
         raise BallotRefused(f"your ballot in round {record.label} was locked when you submitted it")
+    public_key = uow.keys.public_key(record.id)
+    if public_key is None:  # pragma: no cover - a round opens only with its election key
+        raise BallotRefused(f"round {record.label} has no election key")
+    sealed = keys.seal_ballot(public_key, stored, sealing.ballot_room(record.spec.ballot, slate))
+    tracker = keys.tracker(sealed)
     box_id = hmac.new(secret, member.encode(), hashlib.sha256).hexdigest()
-    nonce = secrets.token_hex(16)
-    tracker = hashlib.sha256((nonce + json.dumps(stored, sort_keys=True)).encode()).hexdigest()
-    uow.ballots.put(record.id, box_id, stored, tracker)
+    uow.ballots.put(record.id, box_id, sealed, tracker)
     uow.commit()
     return Receipt(record.label, tracker, before > 0, now)
 

@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 
 from shortlist.store.repositories import Editions
 from shortlist.store.round_repositories import AuditLog, Ballots, Rounds
+from shortlist.store.sealing_repository import ElectionKeys
 
 MIGRATIONS = "shortlist.store:migrations"
 
@@ -124,6 +125,7 @@ class UnitOfWork:
         self.rounds = Rounds(self.connection)
         self.ballots = Ballots(self.connection)
         self.audit = AuditLog(self.connection)
+        self.keys = ElectionKeys(self.connection)
 
     def __exit__(self, *exc: object) -> None:
         try:

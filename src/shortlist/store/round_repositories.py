@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Connection,
+    LargeBinary,
     Row,
     String,
     and_,
@@ -35,6 +35,7 @@ from shortlist.domain.lifecycle import RoundStatus
 from shortlist.domain.model import (
     RoundSpec,
 )
+from shortlist.store import sealing_tables as s
 from shortlist.store import tables as t
 from shortlist.store.records import AuditEntry, RoundRecord, Standing
 from shortlist.store.types import Instant
@@ -69,13 +70,14 @@ def _participation(dialect: str, lock: bool) -> Any:
 
 @functools.cache
 def _ballot_upsert(dialect: str) -> Any:
-    marks, tracker = bindparam("marks", type_=JSON()), bindparam("tracker", type_=String())
+    sealed = bindparam("sealed", type_=LargeBinary())
+    tracker = bindparam("tracker", type_=String())
     stmt = _insert_for(dialect, t.ballots).values(
-        round_id=bindparam("round_id"), box_id=bindparam("box_id"), marks=marks, tracker=tracker
+        round_id=bindparam("round_id"), box_id=bindparam("box_id"), sealed=sealed, tracker=tracker
     )
     return stmt.on_conflict_do_update(
         index_elements=[t.ballots.c.round_id, t.ballots.c.box_id],
-        set_={"marks": marks, "tracker": tracker},
+        set_={"sealed": sealed, "tracker": tracker},
     )
 
 
@@ -352,30 +354,40 @@ class Rounds:
 
 
 class Ballots:
-    """The ballot box of each round: marks keyed by ``box_id``, with no member and no time."""
+    """The ballot box of each round: sealed ballots keyed by ``box_id``, with no member and no
+    time; once unsealed, the opened ballots in shuffled order (``unsealed_ballots``)."""
 
     def __init__(self, connection: Connection) -> None:
         self.c = connection
 
-    def put(self, round_id: int, box_id: str, marks: Any, tracker: str) -> None:
-        """Store a ballot; one already under ``box_id`` is replaced (a revision)."""
-        values = {"round_id": round_id, "box_id": box_id, "marks": marks, "tracker": tracker}
+    def put(self, round_id: int, box_id: str, sealed: bytes, tracker: str) -> None:
+        """Store a sealed ballot; one already under ``box_id`` is replaced (a revision)."""
+        values = {"round_id": round_id, "box_id": box_id, "sealed": sealed, "tracker": tracker}
         self.c.execute(_ballot_upsert(self.c.dialect.name), values)
 
-    def get(self, round_id: int, box_id: str) -> tuple[Any, str] | None:
+    def get(self, round_id: int, box_id: str) -> tuple[bytes, str] | None:
         row = self.c.execute(
-            select(t.ballots.c.marks, t.ballots.c.tracker).where(
+            select(t.ballots.c.sealed, t.ballots.c.tracker).where(
                 and_(t.ballots.c.round_id == round_id, t.ballots.c.box_id == box_id)
             )
         ).first()
-        return None if row is None else (row.marks, row.tracker)
+        return None if row is None else (bytes(row.sealed), row.tracker)
+
+    def sealed(self, round_id: int) -> list[tuple[str, bytes]]:
+        """Every sealed ballot as ``(tracker, ciphertext)``, by tracker."""
+        query = (
+            select(t.ballots.c.tracker, t.ballots.c.sealed)
+            .where(t.ballots.c.round_id == round_id)
+            .order_by(t.ballots.c.tracker)
+        )
+        return [(r.tracker, bytes(r.sealed)) for r in self.c.execute(query)]
 
     def marks(self, round_id: int) -> list[Any]:
-        """Every ballot's marks, in box order."""
+        """Every unsealed ballot's marks, in their shuffled order (none before unsealing)."""
         query = (
-            select(t.ballots.c.marks)
-            .where(t.ballots.c.round_id == round_id)
-            .order_by(t.ballots.c.box_id)
+            select(s.unsealed_ballots.c.marks)
+            .where(s.unsealed_ballots.c.round_id == round_id)
+            .order_by(s.unsealed_ballots.c.position)
         )
         return list(self.c.execute(query).scalars())
 
@@ -397,7 +409,7 @@ class Ballots:
     def rebox(self, round_id: int) -> int:
         """Give every ballot a fresh random ``box_id`` and rewrite the box in that order."""
         rows = self.c.execute(
-            select(t.ballots.c.marks, t.ballots.c.tracker).where(t.ballots.c.round_id == round_id)
+            select(t.ballots.c.sealed, t.ballots.c.tracker).where(t.ballots.c.round_id == round_id)
         ).all()
         self.c.execute(delete(t.ballots).where(t.ballots.c.round_id == round_id))
         fresh = sorted(
@@ -405,7 +417,7 @@ class Ballots:
                 {
                     "round_id": round_id,
                     "box_id": secrets.token_hex(16),
-                    "marks": r.marks,
+                    "sealed": r.sealed,
                     "tracker": r.tracker,
                 }
                 for r in rows

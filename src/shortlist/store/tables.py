@@ -1,7 +1,8 @@
 """The tables, as SQLAlchemy Core metadata (the migrations build exactly this schema).
 
 Secrecy: ``participation`` records *that* a member voted in a round; ``ballots`` holds *what*
-was cast, keyed by ``box_id``: while the round is open an HMAC of the member under the round's
+was cast, sealed to the round's election key (ciphertext only, see ``sealing_tables``), keyed by
+``box_id``: while the round is open an HMAC of the member under the round's
 secret (in ``round_secrets``), so a revision replaces the ballot; at close the secret is deleted
 and every ``box_id`` replaced by a random one, so no one holding the database can link a
 counted ballot to a member. Ballots carry no time and (on SQLite) no rowid.
@@ -177,7 +178,7 @@ ballots = Table(
     metadata,
     Column("round_id", ForeignKey("rounds.id"), primary_key=True),
     Column("box_id", String(64), primary_key=True),
-    Column("marks", JSON, nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
     Column("tracker", String(64), nullable=False),
     sqlite_with_rowid=False,
 )
@@ -194,3 +195,4 @@ audit = Table(
     Column("detail", JSON),
 )
 from shortlist.store import account_tables as _account_tables  # noqa: E402,F401
+from shortlist.store import sealing_tables as _sealing_tables  # noqa: E402,F401

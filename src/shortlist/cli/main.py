@@ -28,6 +28,7 @@ COMMANDS = {
     "members": "shortlist.cli.round_cmd:members",
     "demo": "shortlist.cli.demo:demo",
     "serve": "shortlist.cli.serve:serve",
+    "admin": "shortlist.cli.admin_cmd:admin",
 }
 
 

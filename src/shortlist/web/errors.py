@@ -25,6 +25,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shortlist.domain.errors import BallotRefused, Conflict, EditionError, LifecycleError, NotFound
 from shortlist.errors import CountError, InputError, RulesError, ShortlistError
+from shortlist.service.accounts import NotAllowed, SignInRefused
+from shortlist.trust.errors import SealingError
 
 log = logging.getLogger("shortlist.web")
 
@@ -60,10 +62,13 @@ class ApiError(Exception):
 
 #: Errors of the services, most specific first: (class, status, code).
 DOMAIN: tuple[tuple[type[ShortlistError], int, str], ...] = (
+    (SignInRefused, 401, "sign_in_refused"),
+    (NotAllowed, 403, "not_allowed"),
     (NotFound, 404, "not_found"),
     (Conflict, 409, "conflict"),
     (LifecycleError, 409, "lifecycle"),
     (BallotRefused, 422, "ballot_refused"),
+    (SealingError, 422, "unseal_refused"),
     (EditionError, 422, "invalid_edition"),
     (RulesError, 422, "invalid_rules"),
     (CountError, 409, "count_failed"),
@@ -135,7 +140,8 @@ def plain_error_response(status: int, message: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    """Register the handlers: every error goes through :func:`respond`."""
+    """Register the handlers: every error goes through :func:`respond` (an unexpected one is
+    answered by :class:`shortlist.web.security.SecurityHeaders`, outside every other layer)."""
 
     async def on_api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
@@ -156,15 +162,10 @@ def install(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         return respond(request, ApiError(exc.status_code, code, str(message), headers=headers))
 
-    async def on_unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return respond(request, ApiError(500, "internal_error", "something went wrong on our side"))
-
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(ShortlistError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(Exception, on_unexpected)
 
 
 __all__ = ["ApiError", "FieldProblem", "HTMLResponse", "from_domain", "install", "respond"]

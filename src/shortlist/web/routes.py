@@ -10,4 +10,7 @@ from __future__ import annotations
 ROUTERS: tuple[str, ...] = (
     "shortlist.web.pages.home:router",
     "shortlist.web.api.meta:router",
+    "shortlist.web.pages.admin_auth:router",
+    "shortlist.web.pages.admin:router",
+    "shortlist.web.api.editions:router",
 )

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shortlist.service.clock import Clock
 from shortlist.store.account_repositories import RateWindows
 from shortlist.store.database import Database
-from shortlist.web.errors import ApiError, plain_error_response
+from shortlist.web.errors import ApiError, log, plain_error_response, respond
 from shortlist.web.sessions import session_of
 from shortlist.web.settings import WebSettings
 
@@ -51,14 +51,26 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 names = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in self.headers if k not in names]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # answered here (not by Starlette's outermost handler) so a 500 has the headers too
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            error = ApiError(500, "internal_error", "something went wrong on our side")
+            await respond(Request(scope), error)(scope, receive, send_with_headers)
 
 
 class BodyTooLarge(Exception):

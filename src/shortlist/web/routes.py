@@ -13,4 +13,6 @@ ROUTERS: tuple[str, ...] = (
     "shortlist.web.pages.admin_auth:router",
     "shortlist.web.pages.admin:router",
     "shortlist.web.api.editions:router",
+    "shortlist.web.pages.results:router",
+    "shortlist.web.api.results:router",
 )

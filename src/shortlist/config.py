@@ -2,6 +2,8 @@
 
 ``SHORTLIST_DATABASE`` names the store (a SQLite path or URL, or ``postgresql://...``);
 ``SHORTLIST_ACTOR`` names who is acting in the audit log (default: the login name).
+``SHORTLIST_BODY_KEY`` names the file of the awards body's signing key (default: beside a SQLite
+database, see ``store/body_key.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ DEFAULT_DATABASE = "sqlite:///shortlist.db"
 class Settings:
     database: str = DEFAULT_DATABASE
     actor: str = "admin"
+    body_key: str = ""
 
     @classmethod
     def from_env(
@@ -27,6 +30,7 @@ class Settings:
         values = {
             "database": env.get("SHORTLIST_DATABASE") or DEFAULT_DATABASE,
             "actor": env.get("SHORTLIST_ACTOR") or _login(),
+            "body_key": env.get("SHORTLIST_BODY_KEY") or "",
         }
         values.update({k: v for k, v in overrides.items() if v})
         return cls(**values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import pytest
 
@@ -48,7 +49,9 @@ def _resealed_with_another_key(chain: list[SealedEntry]) -> list[SealedEntry]:
     return _chain(len(chain), other)
 
 
-TAMPERINGS = {
+Tampering = Callable[[list[SealedEntry]], list[SealedEntry]]
+
+TAMPERINGS: dict[str, Tampering] = {
     "changed": _altered,
     "deleted": lambda c: c[:1] + c[2:],
     "inserted": lambda c: [*c[:2], c[1], *c[2:]],

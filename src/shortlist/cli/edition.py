@@ -61,7 +61,7 @@ def settings(database: str | None = None, actor: str | None = None) -> Settings:
 
 def open_database(config: Settings) -> Database:
     """The store, migrated to the newest schema."""
-    db = Database(config.database)
+    db = Database(config.database, body_key=config.body_key or None)
     db.migrate()
     return db
 

@@ -28,6 +28,11 @@ COMMANDS = {
     "members": "shortlist.cli.round_cmd:members",
     "demo": "shortlist.cli.demo:demo",
     "serve": "shortlist.cli.serve:serve",
+    "record": "shortlist.cli.record:record",
+    "verify": "shortlist.cli.record:verify",
+    "audit": "shortlist.cli.audit_cmd:audit",
+    "board": "shortlist.cli.board:board",
+    "card": "shortlist.cli.card:card",
     "admin": "shortlist.cli.admin_cmd:admin",
 }
 

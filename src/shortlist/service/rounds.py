@@ -19,7 +19,7 @@ from shortlist.domain.lifecycle import RoundStatus, check_step
 from shortlist.domain.model import ElectorateKind, PublicationMode, SlateSource
 from shortlist.domain.times import human
 from shortlist.errors import CountError
-from shortlist.service import counting
+from shortlist.service import board, commitments, counting
 from shortlist.service.clock import Clock
 from shortlist.service.refs import RoundRef
 from shortlist.store.database import UnitOfWork
@@ -114,6 +114,7 @@ def close_round(
     uow.rounds.update(record.id, status=RoundStatus.CLOSED, closed_at=now, close_reason=reason)
     action = "round.close-early" if early else "round.close"
     uow.audit.write(now, actor, action, str(ref), reason, {"ballots": boxed})
+    board.publish_board(uow, record, now, actor)
     uow.commit()
     return uow.rounds.get(record.id)
 
@@ -151,6 +152,7 @@ def count_round(uow: UnitOfWork, ref: RoundRef, clock: Clock, actor: str) -> Rou
         now, actor, "round.count", str(ref),
         detail={"ballots": len(marks), "method": spec.method, "tiebreaks": _ties(result.to_json())},
     )  # fmt: skip
+    commitments.commit_results(uow, record, result.to_json(), outcome, len(marks), now, actor)
     uow.commit()
     return uow.rounds.get(record.id)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -22,8 +23,10 @@ from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
+from shortlist.store.audit import AuditLog
+from shortlist.store.body_key import BodyKeyFile, default_key_path
 from shortlist.store.repositories import Editions
-from shortlist.store.round_repositories import AuditLog, Ballots, Rounds
+from shortlist.store.round_repositories import Ballots, Rounds
 from shortlist.store.sealing_repository import ElectionKeys
 
 MIGRATIONS = "shortlist.store:migrations"
@@ -63,8 +66,17 @@ class Database:
     crash, but the last commits before a power cut may be lost. Only the demo uses it.
     """
 
-    def __init__(self, url: str, *, durable: bool = True, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        durable: bool = True,
+        echo: bool = False,
+        body_key: str | Path | None = None,
+    ) -> None:
         self.url = normalise_url(url)
+        #: The body's signing key file, outside the database (see store/body_key.py).
+        self.body_key = BodyKeyFile(Path(body_key) if body_key else default_key_path(self.url))
         self.engine: Engine = self._engine(durable, echo)
 
     def _engine(self, durable: bool, echo: bool) -> Engine:
@@ -101,7 +113,7 @@ class Database:
         return "+".join(sorted(ScriptDirectory.from_config(config).get_heads()))
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.engine, self.body_key)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -110,8 +122,9 @@ class Database:
 class UnitOfWork:
     """A transaction and the repositories on it. Leaving it without ``commit()`` rolls back."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, body_key: BodyKeyFile | None = None) -> None:
         self.engine = engine
+        self.body_key = body_key if body_key is not None else BodyKeyFile(None)
 
     def __enter__(self) -> UnitOfWork:
         self.connection = self.engine.connect()
@@ -124,7 +137,7 @@ class UnitOfWork:
         self.editions = Editions(self.connection)
         self.rounds = Rounds(self.connection)
         self.ballots = Ballots(self.connection)
-        self.audit = AuditLog(self.connection)
+        self.audit = AuditLog(self.connection, self.body_key)
         self.keys = ElectionKeys(self.connection)
 
     def __exit__(self, *exc: object) -> None:

@@ -1,5 +1,6 @@
-"""Repositories of rounds: state, electorates, opt-ins, viewing, participation; the ballot box;
-the audit log. Hot statements are built once, with bound parameters.
+"""Repositories of rounds: state, electorates, opt-ins, viewing, participation; the ballot box
+(the audit log is in :mod:`shortlist.store.audit`). Hot statements are built once, with bound
+parameters.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from shortlist.domain.model import (
 )
 from shortlist.store import sealing_tables as s
 from shortlist.store import tables as t
-from shortlist.store.records import AuditEntry, RoundRecord, Standing
+from shortlist.store.records import RoundRecord, Standing
 from shortlist.store.types import Instant
 
 
@@ -427,34 +428,3 @@ class Ballots:
         if fresh:
             self.c.execute(insert(t.ballots), fresh)
         return len(fresh)
-
-
-class AuditLog:
-    def __init__(self, connection: Connection) -> None:
-        self.c = connection
-
-    def write(
-        self,
-        at: datetime,
-        actor: str,
-        action: str,
-        target: str,
-        reason: str = "",
-        detail: Any = None,
-    ) -> None:
-        self.c.execute(
-            insert(t.audit).values(
-                at=at, actor=actor, action=action, target=target, reason=reason, detail=detail
-            )
-        )
-
-    def entries(self, target_prefix: str = "", limit: int | None = None) -> list[AuditEntry]:
-        query = select(t.audit).order_by(t.audit.c.id)
-        if target_prefix:
-            query = query.where(t.audit.c.target.startswith(target_prefix))
-        if limit is not None:
-            query = query.limit(limit)
-        return [
-            AuditEntry(r.id, r.at, r.actor, r.action, r.target, r.reason, r.detail)
-            for r in self.c.execute(query)
-        ]

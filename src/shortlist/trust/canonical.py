@@ -18,7 +18,7 @@ from shortlist.errors import ShortlistError
 class VerificationError(ShortlistError):
     """A hash, signature, chain, card or record does not check; the message says which."""
 
-    exit_code = 4
+    exit_code = 5
 
 
 def canonical(document: Any) -> bytes:

@@ -71,21 +71,24 @@ def loopback_socket() -> socket.socket:
 
 
 class LiveServer:
-    """Uvicorn serving ``app`` in a thread on its own loopback port."""
+    """Uvicorn serving an app in a thread on its own loopback port (``url`` is known before the
+    app is built, so the app's settings can name its own origin)."""
 
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
+    def __init__(self) -> None:
         self.sock = loopback_socket()
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
+        self.server: Any = None
+        self.thread: threading.Thread | None = None
+
+    def start(self, app: Any, wait: float = 30.0) -> LiveServer:
+        import uvicorn
+
         config = uvicorn.Config(app, log_level="warning", lifespan="auto", access_log=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
         )
-
-    def start(self, wait: float = 30.0) -> LiveServer:
         self.thread.start()
         deadline = time.monotonic() + wait
         while not self.server.started:
@@ -95,8 +98,9 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        if self.server is not None and self.thread is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
         self.sock.close()
 
 
@@ -216,3 +220,8 @@ def check_accessible(page: Page, what: str = "") -> None:
         raise AssertionError(
             f"axe: {len(found)} serious/critical violation(s) on {where}:\n  " + "\n  ".join(found)
         )
+
+
+def sideways_scroll(page: Page) -> int:
+    """How many CSS pixels the document is wider than the window (> 0: it scrolls sideways)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))

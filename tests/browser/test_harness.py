@@ -20,7 +20,7 @@ async def broken_page(scope: dict, receive: object, send: object) -> None:  # ty
 
 
 def test_axe_lists_every_serious_violation_with_its_target(page: Page) -> None:
-    server = LiveServer(broken_page).start()
+    server = LiveServer().start(broken_page)
     try:
         page.goto(server.url)
         with pytest.raises(AssertionError) as failure:

@@ -146,8 +146,21 @@ def cast_and_mail(
     uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock, mailer: Mailer
 ) -> Cast:
     """Cast (or revise) the ballot, then e-mail the receipt's tracker to the member (never the
-    marks). A failed e-mail does not undo the vote: the page shows the receipt anyway."""
-    receipt = voting.cast(uow, ref, member, marks, clock)
+    marks). A failed e-mail does not undo the vote: the page shows the receipt anyway.
+
+    A refused ballot changes nothing but the audit log, which notes the refusal: why, when the
+    round was not open to the member; only that the marks broke the ballot's rules otherwise
+    (the log must not tell what a member marked)."""
+    try:
+        ballot_page(uow, ref, member, clock)
+    except BallotRefused as exc:
+        _note_refusal(uow, ref, member, clock, str(exc))
+        raise
+    try:
+        receipt = voting.cast(uow, ref, member, marks, clock)
+    except BallotRefused:
+        _note_refusal(uow, ref, member, clock, "the ballot broke the round's rules")
+        raise
     edition_id = uow.editions.id_of(ref.edition)
     person = uow.editions.member(edition_id, member)
     if not person.email:
@@ -158,6 +171,12 @@ def cast_and_mail(
     except MailError:
         return Cast(receipt, False)
     return Cast(receipt, True)
+
+
+def _note_refusal(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock, reason: str) -> None:
+    uow.rollback()
+    uow.audit.write(clock.now(), member, "ballot.refused", str(ref), reason)
+    uow.commit()
 
 
 def receipt_message(

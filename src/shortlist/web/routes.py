@@ -10,6 +10,8 @@ from __future__ import annotations
 ROUTERS: tuple[str, ...] = (
     "shortlist.web.pages.home:router",
     "shortlist.web.api.meta:router",
+    "shortlist.web.pages.members:router",
+    "shortlist.web.api.ballots:router",
     "shortlist.web.pages.admin_auth:router",
     "shortlist.web.pages.admin:router",
     "shortlist.web.api.editions:router",

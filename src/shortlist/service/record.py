@@ -22,6 +22,7 @@ from shortlist.domain.model import Edition
 from shortlist.errors import InputError
 from shortlist.service.commitments import commitment_of
 from shortlist.service.refs import RoundRef
+from shortlist.service.sealing import election_key
 from shortlist.store.database import UnitOfWork
 from shortlist.store.record_repository import RecordStore
 from shortlist.store.records import RoundRecord
@@ -138,13 +139,27 @@ def _round_files(
     files[f"{folder}/{layout.BOARD}"] = _file(board.to_json())
     files[f"{folder}/{layout.RESULTS}"] = _file(results)
     files[f"{folder}/{layout.COMMITMENT}"] = _file(commitment.to_json())
-    custodians = [
+    files[f"{folder}/{layout.CUSTODIANS}"] = _file(_custodians(uow, record, log))
+    return {"round": record.label, "dir": folder, "ballots_published": full}
+
+
+def _custodians(uow: UnitOfWork, record: RoundRecord, log: list[SealedEntry]) -> dict[str, Any]:
+    """The round's election key (public part, threshold, custodians) and the audit entries in
+    which it was made and in which the custodians unsealed the box."""
+    key = election_key(uow, RoundRef(record.edition, record.category, record.spec.key))
+    entries = [
         s.to_json()
         for s in log
         if s.entry.target == record.label and s.entry.action in _CUSTODIAN_ACTIONS
     ]
-    files[f"{folder}/{layout.CUSTODIANS}"] = _file(custodians)
-    return {"round": record.label, "dir": folder, "ballots_published": full}
+    public = None
+    if key is not None:
+        holders = [{"name": c.name, "public_key": c.public_key.hex()} for c in key.custodians]
+        public = {
+            "public_key": key.public_key.hex(), "fingerprint": key.fingerprint, "k": key.k,
+            "n": key.n, "custodians": holders,
+        }  # fmt: skip
+    return {"round": record.label, "election_key": public, "entries": entries}
 
 
 def audit_problems(uow: UnitOfWork, now: datetime) -> tuple[int, list[str]]:

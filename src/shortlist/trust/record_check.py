@@ -18,7 +18,7 @@ from shortlist.errors import ShortlistError
 from shortlist.trust import record_layout as layout
 from shortlist.trust.board import Board
 from shortlist.trust.body import BodyPublicKey
-from shortlist.trust.canonical import VerificationError, digest, plain
+from shortlist.trust.canonical import VerificationError, digest, plain, sha256_hex
 from shortlist.trust.chain import Head, SealedEntry, chain_problems
 from shortlist.trust.commitment import Commitment
 from shortlist.trust.manifest import Manifest, manifest_problems
@@ -149,6 +149,10 @@ def _round_checks(
         _guard(label, "board: trackers and fingerprint as published at close", board_check),
         _guard(label, "results match the signed commitment made at the count", commitment_check),
     ]
+    checks.append(
+        _guard(label, "custodians: sealed before opening, unsealed by a quorum",
+               lambda: _custodian_problems(files, folder, label, log, board))
+    )  # fmt: skip
     recounted = lambda: _recount(files, folder, label, document, board, specs, min_ballots)  # noqa: E731
     checks.append(_guard(label, "recount of the published ballots", recounted))
     return checks
@@ -168,6 +172,37 @@ def _board_problems(board: Board, label: str, log: list[SealedEntry]) -> list[st
             f"board of {label}: {len(board.trackers)} trackers, "
             f"{published[-1].get('trackers')} at close"
         )
+    return found
+
+
+def _custodian_problems(
+    files: Mapping[str, bytes],
+    folder: str,
+    label: str,
+    log: list[SealedEntry],
+    board: list[Board],
+) -> list[str]:
+    published = _json(files, f"{folder}/{layout.CUSTODIANS}")
+    logged = [s.to_json() for s in log if s.entry.target == label]
+    found = [
+        f"custodians of {label}: entry {e.get('seq')} is not the audit log's"
+        for e in published["entries"]
+        if e not in logged
+    ]
+    key = published["election_key"]
+    sealed = _logged(log, "round.seal-key", label)
+    unsealed = _logged(log, "round.unseal", label)
+    if key is None or not sealed or not unsealed:
+        return [*found, f"{label}: no election key, or no sealing and unsealing in the log"]
+    if sha256_hex(bytes.fromhex(key["public_key"])) != key["fingerprint"]:
+        found.append(f"{label}: the election key does not give its fingerprint")
+    if sealed[-1].get("fingerprint") != key["fingerprint"]:
+        found.append(f"{label}: the election key is not the one sealed in the log")
+    if len(unsealed[-1].get("custodians", [])) < key["k"]:
+        found.append(f"{label}: unsealed by fewer than {key['k']} custodians")
+    if board and unsealed[-1].get("ballots") != len(board[0].trackers):
+        found.append(f"{label}: {unsealed[-1].get('ballots')} ballots unsealed, board has "
+                     f"{len(board[0].trackers)}")  # fmt: skip
     return found
 
 

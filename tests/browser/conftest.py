@@ -17,6 +17,7 @@ from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwrigh
 sys.path.insert(0, str(Path(__file__).parent))
 
 from harness import DESKTOP, SmtpServer, launch_chromium
+from live_site import Site, empty_tables, serve
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +49,20 @@ def smtp() -> Iterator[SmtpServer]:
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def site(tmp_path: Path, smtp: SmtpServer) -> Iterator[Site]:
+    """The app on a fresh seeded SQLite database of this test, served on its own port."""
+    running = serve(f"sqlite:///{tmp_path / 'shortlist.db'}", smtp)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def site_on_postgres(postgres_url: str, smtp: SmtpServer) -> Iterator[Site]:
+    """The same on the suite's PostgreSQL server (its test database emptied first)."""
+    empty_tables(postgres_url)
+    running = serve(postgres_url, smtp)
+    yield running
+    running.stop()

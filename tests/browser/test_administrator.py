@@ -1,0 +1,107 @@
+"""An administrator runs a round from the browser: password + TOTP sign-in, open, close (early,
+with a reason), unseal with two custodians' share files, count, announce; then the public
+results page shows the outcome. axe runs on every page visited."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from harness import check_accessible
+from live_site import Site
+from playwright.sync_api import Page, expect
+from seed import DOCUMENTARIES, DOCUMENTARY, EDITION_KEY
+
+from shortlist.methods import registry
+from shortlist.methods.ballots import Profile
+from shortlist.service import voting
+
+TITLES = {key: title for key, title, _ in DOCUMENTARIES}
+
+
+def sign_in_as_administrator(page: Page, site: Site) -> None:
+    page.goto(f"{site.url}/admin/sign-in")
+    check_accessible(page, "administrator sign-in (password)")
+    page.get_by_label("Name").fill(site.administrator.name)
+    page.get_by_label("Password").fill(site.administrator.password)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_label("Code")).to_be_visible()
+    check_accessible(page, "administrator sign-in (code)")
+    page.get_by_label("Code").fill(site.totp_code())
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{site.url}/admin")
+    check_accessible(page, "administrator dashboard")
+
+
+def cast_simulated_ballots(site: Site, how_many: int = 9) -> list[list[str]]:
+    """Members' rankings cast through the services while the round is open (seeded, varied)."""
+    chooser = random.Random(7)
+    keys = sorted(TITLES)
+    rankings = []
+    ref = site.ref(DOCUMENTARY)
+    for member in site.members[:how_many]:
+        ranking = chooser.sample(keys, chooser.randint(1, len(keys)))
+        with site.database.unit_of_work() as uow:
+            voting.cast(uow, ref, member.number, ranking, site.clock)
+        rankings.append(ranking)
+    return rankings
+
+
+def press(page: Page, button: str, status: str) -> None:
+    page.get_by_role("button", name=button).click()
+    expect(page.locator("#round-status")).to_have_text(status)
+    check_accessible(page, f"the round page once {status}")
+
+
+def run_round(page: Page, site: Site, tmp_path: Path) -> list[list[str]]:
+    page.goto(f"{site.url}/admin/editions/{EDITION_KEY}")
+    check_accessible(page, "the edition's administration page")
+    page.locator(f"a[href='/admin/rounds/{site.ref(DOCUMENTARY)}']").first.click()
+    expect(page.locator("#round-status")).to_have_text("draft")
+    check_accessible(page, "the round page in draft")
+    press(page, "Open the round", "open")
+    rankings = cast_simulated_ballots(site)
+    page.reload()
+    expect(page.get_by_text(f"{len(rankings)} of {len(site.members)} have voted")).to_be_visible()
+    page.get_by_label("Reason").fill("The jury finished early; all ballots are in.")
+    press(page, "Close the round", "closed")
+    page.get_by_label("Custodians' share files").set_input_files(
+        site.share_files(DOCUMENTARY, tmp_path)
+    )
+    press(page, "Unseal the ballots", "unsealed")
+    press(page, "Count the round", "counted")
+    return rankings
+
+
+def check_results(page: Page, site: Site, rankings: list[list[str]]) -> None:
+    winner = registry.count(Profile.from_rankings(rankings), "irv").winners[0]
+    results = f"{site.url}/editions/{EDITION_KEY}/categories/documentary/rounds/final/results"
+    page.goto(results)
+    check_accessible(page, "the results page")
+    outcome = page.locator("main").inner_text()
+    assert TITLES[winner] in outcome.split("Round 1")[0], f"{TITLES[winner]} not announced first"
+
+
+def test_administrator_runs_a_round_to_its_announcement(
+    page: Page, site: Site, tmp_path: Path
+) -> None:
+    page.goto(site.url)
+    check_accessible(page, "home page")
+    sign_in_as_administrator(page, site)
+    rankings = run_round(page, site, tmp_path)
+    results = f"{site.url}/editions/{EDITION_KEY}/categories/documentary/rounds/final/results"
+    hidden = page.request.get(results)
+    assert hidden.status == 404, "a counted round's results are visible before its announcement"
+    round_page = page.url
+    press(page, "Announce the results", "announced")
+    check_results(page, site, rankings)
+    page.goto(round_page)
+    expect(page.locator("#round-status")).to_have_text("announced")
+
+
+def test_administrator_signs_in_and_opens_a_round_on_postgresql(
+    page: Page, site_on_postgres: Site
+) -> None:
+    sign_in_as_administrator(page, site_on_postgres)
+    page.goto(f"{site_on_postgres.url}/admin/rounds/{site_on_postgres.ref(DOCUMENTARY)}")
+    press(page, "Open the round", "open")

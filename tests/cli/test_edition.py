@@ -68,6 +68,9 @@ def test_run_the_festival_jury_round(capsys: pytest.CaptureFixture[str], tmp_pat
                          "--db", db, "--at", "2025-06-01T10:00 Europe/Lisbon")  # fmt: skip
     assert code == 0, err
     assert "loaded harbour-2025" in out and "65 members" in out
+    code, _, err = run(capsys, "round", "open", JURY, "--db", db, "--at", "2025-06-20T10:00 UTC")
+    assert code == 4 and "no election key" in err and "shortlist round seal-key" in err
+    keys = _seal_with_custodians(capsys, tmp_path, db)
     code, _, err = run(capsys, "round", "open", JURY, "--db", db, "--at", "2025-06-19T10:00 UTC")
     assert code == 4 and "window" in err
     code, out, _ = run(capsys, "round", "open", JURY, "--db", db,
@@ -83,6 +86,9 @@ def test_run_the_festival_jury_round(capsys: pytest.CaptureFixture[str], tmp_pat
     assert code == 4 and "needs a reason" in err
     code, out, _ = run(capsys, "round", "close", JURY, "--db", db, *at, "--reason", "all voted")
     assert code == 0 and "5 ballots" in out
+    code, _, err = run(capsys, "round", "count", JURY, "--db", db, *at)
+    assert code == 4 and "next step: unseal" in err
+    _unseal_with_two_of_three(capsys, keys, db, at)
     code, out, _ = run(capsys, "round", "count", JURY, "--db", db, *at)
     assert code == 0 and "sealed" in out
     code, _, err = run(capsys, "round", "announce", JURY, "--db", db, *at)
@@ -94,6 +100,46 @@ def test_run_the_festival_jury_round(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "round by round" in out
     code, out, _ = run(capsys, "round", "status", JURY, "--db", db)
     assert code == 0 and "announced" in out and "all voted" in out
+
+
+def _seal_with_custodians(capsys: pytest.CaptureFixture[str], tmp_path: Path, db: str) -> Path:
+    """Three custodians make their keys; the jury round is sealed so any two unseal it."""
+    keys = tmp_path / "keys"
+    for name in ("alice", "bob", "carol"):
+        code, out, err = run(capsys, "custodian", "keygen", name, "--out", str(keys))
+        assert code == 0 and f"{name}.public" in out, err
+    assert (keys / "alice.secret").stat().st_mode & 0o077 == 0
+    code, _, err = run(capsys, "custodian", "keygen", "alice", "--out", str(keys))
+    assert code == 2 and "refusing to overwrite" in err
+    publics = [arg for name in ("alice", "bob", "carol")
+               for arg in ("--custodian", str(keys / f"{name}.public"))]  # fmt: skip
+    code, _, err = run(capsys, "round", "seal-key", JURY, "--custodians", "2/4", *publics,
+                       "--db", db)  # fmt: skip
+    assert code == 2 and "3 --custodian files given" in err
+    code, out, err = run(capsys, "round", "seal-key", JURY, "--custodians", "2/3", *publics,
+                         "--db", db, "--at", "2025-06-19T10:00 UTC")  # fmt: skip
+    assert code == 0, err
+    assert "any 2 of alice, bob, carol" in out and "fingerprint:" in out
+    return keys
+
+
+def _unseal_with_two_of_three(
+    capsys: pytest.CaptureFixture[str], keys: Path, db: str, at: tuple[str, str]
+) -> None:
+    """Alice alone cannot unseal; Bob opens his share on his side; Alice and Bob unseal."""
+    alice = str(keys / "alice.secret")
+    code, _, err = run(capsys, "round", "unseal", JURY, "--share", alice, "--db", db, *at)
+    assert code == 2 and "1 custodian shares given, 2 needed" in err
+    bob_share = str(keys / "bob.share")
+    code, out, err = run(capsys, "custodian", "share", JURY, "--custodian-key",
+                         str(keys / "bob.secret"), "--out", bob_share, "--db", db)  # fmt: skip
+    assert code == 0 and "2 of 3 unseal" in out, err
+    code, _, err = run(capsys, "round", "unseal", JURY, "--share", str(keys / "bob.public"),
+                       "--db", db, *at)  # fmt: skip
+    assert code == 2 and "field 'kind'" in err
+    code, out, err = run(capsys, "round", "unseal", JURY, "--share", alice, "--share", bob_share,
+                         "--db", db, *at)  # fmt: skip
+    assert code == 0 and "5 ballots opened and shuffled" in out, err
 
 
 def _jury_votes(db: str) -> None:

@@ -27,6 +27,7 @@ COMMANDS = {
     "turnout": "shortlist.cli.round_cmd:turnout",
     "members": "shortlist.cli.round_cmd:members",
     "demo": "shortlist.cli.demo:demo",
+    "custodian": "shortlist.cli.custodian:custodian",
     "serve": "shortlist.cli.serve:serve",
     "record": "shortlist.cli.record:record",
     "verify": "shortlist.cli.record:verify",

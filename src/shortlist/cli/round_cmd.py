@@ -1,11 +1,12 @@
-"""`shortlist round open|close|count|announce|advance|status`, `shortlist turnout` and
-`shortlist members import`: thin commands over the services."""
+"""`shortlist round seal-key|open|close|unseal|count|announce|advance|status`,
+`shortlist turnout` and `shortlist members import`: thin commands over the services."""
 
 from __future__ import annotations
 
 import click
 from rich.table import Table
 
+from shortlist.cli.custodian import read_public, read_share_or_key
 from shortlist.cli.edition import (
     actor_option,
     at_option,
@@ -19,15 +20,18 @@ from shortlist.cli.edition import (
 from shortlist.domain.lifecycle import RoundStatus
 from shortlist.domain.roll import read_roll
 from shortlist.domain.times import human
-from shortlist.service import editions, rounds
+from shortlist.errors import InputError
+from shortlist.service import editions, rounds, sealing
 from shortlist.service.refs import RoundRef
+from shortlist.trust.shamir import Share
 
 ROUND = click.argument("ref", metavar="EDITION/CATEGORY/ROUND")
 
 
 @click.group("round")
 def round_group() -> None:
-    """Run a round: open, close, count, announce, advance its outcome; show its status."""
+    """Run a round: seal its key, open, close, unseal, count, announce, advance its outcome;
+    show its status."""
 
 
 @round_group.command("open")
@@ -188,3 +192,69 @@ def import_members(
             uow, edition, roll, clock(at), config.actor, reason
         )
     console.print(f"{edition}: {added} members added, {updated} updated")
+
+
+@round_group.command("seal-key")
+@ROUND
+@click.option(
+    "--custodians", "threshold", required=True, metavar="K/N",
+    help="How many custodians unseal (K) of how many hold shares (N), e.g. 2/3.",
+)  # fmt: skip
+@click.option(
+    "--custodian", "public_files", multiple=True, required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A custodian's NAME.public file (from `shortlist custodian keygen`); N of them.",
+)  # fmt: skip
+@db_option
+@actor_option
+@at_option
+def seal_key_cmd(
+    ref: str, threshold: str, public_files: tuple[str, ...], database: str | None,
+    actor: str | None, at: str | None,
+) -> None:  # fmt: skip
+    """Give a draft round its election key, split among N custodians so that any K unseal."""
+    k, n = _threshold(threshold)
+    if n != len(public_files):
+        raise InputError(f"--custodians {threshold}: {len(public_files)} --custodian files given")
+    custodians = [read_public(path) for path in public_files]
+    config = settings(database, actor)
+    with open_database(config).unit_of_work() as uow:
+        key = sealing.seal_round(uow, RoundRef.parse(ref), custodians, k, clock(at), config.actor)
+    names = ", ".join(c.name for c in custodians)
+    console.print(f"sealed {key.round}: any {k} of {names} can unseal it")
+    console.print(f"election key fingerprint: {key.fingerprint}")
+
+
+def _threshold(text: str) -> tuple[int, int]:
+    k, slash, n = text.partition("/")
+    if not slash or not k.strip().isdigit() or not n.strip().isdigit():
+        raise InputError(f"--custodians {text!r}: write K/N, e.g. 2/3")
+    return int(k), int(n)
+
+
+@round_group.command("unseal")
+@ROUND
+@click.option(
+    "--share", "--custodian-key", "share_files", multiple=True, required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A custodian's share file (`shortlist custodian share`) or their NAME.secret file "
+    "(their share is then opened here); at least K of them.",
+)  # fmt: skip
+@db_option
+@actor_option
+@at_option
+def unseal_cmd(
+    ref: str, share_files: tuple[str, ...], database: str | None, actor: str | None,
+    at: str | None,
+) -> None:  # fmt: skip
+    """Open a closed round's ballots with K custodians' shares; they are stored shuffled."""
+    given = [read_share_or_key(path) for path in share_files]
+    config = settings(database, actor)
+    round_ref = RoundRef.parse(ref)
+    with open_database(config).unit_of_work() as uow:
+        shares = [
+            g if isinstance(g, Share) else sealing.custodian_share(uow, round_ref, g) for g in given
+        ]
+        record = sealing.unseal(uow, round_ref, shares, clock(at), config.actor)
+        opened = len(uow.ballots.marks(record.id))
+    console.print(f"unsealed {record.label}: {opened} ballots opened and shuffled (count next)")

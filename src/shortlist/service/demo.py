@@ -5,8 +5,10 @@ generated films, then follows the Academy's calendar on a simulated clock: preli
 (12-15 Dec 2022) to shortlists of 15, nominations voting (12-17 Jan 2023) to 5 nominees (10 for
 Best Picture), final voting (2-7 Mar 2023) to the winners. Members record what they watched,
 attest, receive ballots and cast (a few revise, a few are refused) through the same services the
-CLI and the web use; rounds are closed by the clock, counted by the registered methods,
-announced at their embargo instants and advanced. A :class:`Reporter` is told each step.
+CLI and the web use. Every round is sealed before it opens with an election key split among
+three simulated custodians, any two of whom unseal it after the clock closes it (a different
+pair each stage); rounds are then counted by the registered methods, announced at their embargo
+instants and advanced. A :class:`Reporter` is told each step.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from shortlist.domain.edition_file import read_edition
 from shortlist.domain.errors import BallotRefused
 from shortlist.domain.model import BallotKind, BallotSpec, Edition, GateKind, Member
 from shortlist.domain.times import parse_instant
-from shortlist.service import demo_data, editions, rounds, voting
+from shortlist.service import demo_data, editions, rounds, sealing, voting
 from shortlist.service.clock import SimulatedClock
 from shortlist.service.refs import RoundRef
 from shortlist.store.database import Database, UnitOfWork
 from shortlist.store.records import RoundRecord
+from shortlist.trust.keys import CustodianSecret
 
 EDITION_FILE = Path(__file__).parents[3] / "examples" / "academy-95.toml"
 WE_CRY_TOGETHER = "we-cry-together"
@@ -82,6 +85,9 @@ class Scenario:
         self.members: list[Member] = []
         self.edition: Edition | None = None
         self.appeal: dict[tuple[str, str], float] = {}
+        #: The firm's three partners, simulated: fresh keys, held in memory for this run only.
+        self.custodians: tuple[CustodianSecret, ...] = sealing.simulated_custodians()
+        self.stages = 0
 
     # -- set-up -------------------------------------------------------------------------------
 
@@ -119,6 +125,10 @@ class Scenario:
             opens = rounds.find(uow, refs[0]).spec.window.opens
             self.clock.set(opens)
             self.report.stage(title, opens)
+            for ref in refs:
+                sealing.seal_simulated(uow, ref, self.clock, "demo", 2, self.custodians)
+            names = ", ".join(c.name for c in self.custodians)
+            self.report.line(f"  {len(refs)} rounds sealed; custodians {names} (any two unseal)")
             records = [rounds.open_round(uow, ref, self.clock, "demo") for ref in refs]
         for record in records:
             self._vote(record)
@@ -246,13 +256,22 @@ class Scenario:
                         f"  turnout {row.round}: {row.voted:,} of {row.electorate:,} "
                         f"({row.share:.0%})"
                     )
+            pair = self._unsealing_pair()
             for ref in refs:
+                sealing.unseal_with(uow, ref, pair, self.clock, "accountants")
                 rounds.count_round(uow, ref, self.clock, "accountants")
+            self.report.line(f"  unsealed by {' and '.join(c.name for c in pair)}, then counted")
             embargo = rounds.find(uow, refs[0]).spec.publication.embargo or closes
             self.clock.set(embargo)
             self.report.stage("Announcement", embargo)
             for ref in refs:
                 self._announce(uow, ref)
+
+    def _unsealing_pair(self) -> tuple[CustodianSecret, ...]:
+        """Two of the three custodians, a different pair at each stage."""
+        left_out = self.stages % len(self.custodians)
+        self.stages += 1
+        return tuple(c for i, c in enumerate(self.custodians) if i != left_out)[:2]
 
     def _announce(self, uow: UnitOfWork, ref: RoundRef) -> None:
         published = rounds.announce_round(uow, ref, self.clock, "academy")

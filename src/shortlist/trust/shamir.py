@@ -19,6 +19,8 @@ from shortlist.trust.errors import SealingError
 #: A Mersenne prime larger than any 32-byte secret.
 PRIME = 2**521 - 1
 SECRET_BYTES = 32
+#: A share's value in hex, always this wide (so a sealed share's length says nothing).
+_VALUE_DIGITS = (PRIME.bit_length() + 3) // 4
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Share:
     def to_bytes(self) -> bytes:
         document = {
             "round": self.round, "key": self.key, "index": self.index, "k": self.k,
-            "n": self.n, "value": format(self.value, "x"),
+            "n": self.n, "value": format(self.value, f"0{_VALUE_DIGITS}x"),
         }  # fmt: skip
         return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
@@ -120,5 +122,8 @@ def combine(shares: Sequence[Share], round: str, key: str) -> bytes:
         raise SealingError(f"round {round}: {len(shares)} custodian shares given, {k} needed")
     value = interpolate_at_zero([(s.index, s.value) for s in shares[:k]])
     if value >= 2 ** (8 * SECRET_BYTES):
-        raise SealingError(f"round {round}: the shares do not rebuild a key (one is wrong)")
+        raise SealingError(
+            f"round {round}: the shares do not rebuild a key "
+            "(a share is wrong or was tampered with)"
+        )
     return value.to_bytes(SECRET_BYTES, "big")

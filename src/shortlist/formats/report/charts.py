@@ -14,8 +14,8 @@ from fractions import Fraction
 from shortlist.formats.report.model import Count, CountRound, Movement, moved
 from shortlist.formats.report.numbers import Votes, coordinate
 
-WIDTH = 640
-BAR_SPACE = 500  # the longest bar; the rest of the width holds its value
+WIDTH = 400  # narrow, so that its 13-unit text stays legible when a phone scales it down
+BAR_SPACE = 300  # the longest bar; the rest of the width holds its value
 ROW = 44
 TOP = 30
 LABEL_CHARS = 26
@@ -80,8 +80,9 @@ def bar_chart(count: Count, rnd: CountRound, scale: Fraction) -> BarChart | None
 SANKEY_HEIGHT = 260
 GAP = 10
 SLOT = 16  # the least room a node takes, so that labels never overlap
-LEFT_NODE = 196
-RIGHT_NODE = 430
+SANKEY_WIDTH = 480
+LEFT_NODE = 0  # the givers' labels sit on their ribbons, the receivers' to the right
+RIGHT_NODE = 250
 NODE_WIDTH = 14
 
 

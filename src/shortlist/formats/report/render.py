@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from shortlist.formats.report import charts
-from shortlist.formats.report.model import Count, CountRound, moved, read_count
+from shortlist.formats.report.model import Count, CountRound, Movement, moved, read_count
 from shortlist.formats.report.numbers import SHOWN_PLACES, Votes
 from shortlist.formats.report.sentences import sentence, tie_sentence
 from shortlist.methods.result import Result
@@ -34,6 +34,15 @@ class RoundView:
 
     def moved_from(self, source: str) -> Votes:
         return moved([m for m in self.round.movements if m.source == source])
+
+    @property
+    def movements(self) -> list[Movement]:
+        """The round's transfers, giver by giver, the largest share first (as the Sankey)."""
+        order = {source: i for i, source in enumerate(self.round.sources)}
+        return sorted(
+            self.round.movements,
+            key=lambda m: (order[m.source], m.to is None, -m.votes.value, m.label),
+        )
 
     @property
     def has_values(self) -> bool:

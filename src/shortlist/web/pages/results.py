@@ -46,7 +46,7 @@ def round_results(
     a = found.announcement
     alphabetical = a.mode is PublicationMode.ALPHABETICAL
     outcome = report.outcome(
-        _outcome_heading(a.round_name, len(a.titles), alphabetical),
+        _outcome_heading(len(a.titles), alphabetical),
         a.titles,
         ordered=not alphabetical,
         note="Listed in alphabetical order; the votes are not published." if alphabetical else "",
@@ -68,7 +68,7 @@ def round_results(
     )
 
 
-def _outcome_heading(round_name: str, how_many: int, alphabetical: bool) -> str:
+def _outcome_heading(how_many: int, alphabetical: bool) -> str:
     if alphabetical:
-        return f"{round_name}: the {how_many} chosen"
-    return f"{round_name}: {'winner' if how_many == 1 else 'elected, in order'}"
+        return f"The {how_many} chosen" if how_many != 1 else "Chosen"
+    return "Winner" if how_many == 1 else "Elected, in order"

@@ -40,9 +40,9 @@ class AuditLog:
         reason: str = "",
         detail: Any = None,
     ) -> None:
-        key = self.signing_key(at)
         if self.c.dialect.name == "postgresql":
             self.c.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
+        key = self.signing_key(at)
         head = self.head()
         entry = LogEntry(
             head.seq + 1, instant(at), actor, action, target, reason,

@@ -19,9 +19,10 @@ from sqlalchemy import create_engine, text
 
 from sealing_steps import CUSTODIANS, open_sealed, seal
 from shortlist.domain.model import Member
-from shortlist.service import accounts, editions, sealing
+from shortlist.service import access, accounts, editions, sealing
 from shortlist.service.accounts import NewAdministrator
 from shortlist.service.clock import Clock, SystemClock
+from shortlist.service.mail import Mailer
 from shortlist.service.refs import RoundRef
 from shortlist.store.database import Database
 from shortlist.store.tables import metadata
@@ -41,6 +42,7 @@ class Site:
     clock: Clock
     administrator: NewAdministrator
     members: tuple[Member, ...]
+    mailer: Mailer
 
     @property
     def voter(self) -> Member:
@@ -64,6 +66,14 @@ class Site:
                 path.write_bytes(share.to_bytes())
                 paths.append(path)
         return paths
+
+    def invite(self, *numbers: str) -> None:
+        """E-mail invitations with sign-in links (as the administrators' "invite" does)."""
+        with self.database.unit_of_work() as uow:
+            mailing = access.invite(
+                uow, EDITION_KEY, self.clock, self.mailer, self.url, "seed", list(numbers)
+            )
+        assert set(mailing.sent) == set(numbers), f"invitations not sent: {mailing}"
 
     def stop(self) -> None:
         self.server.stop()
@@ -107,5 +117,6 @@ def serve(database_url: str, smtp: SmtpServer, clock: Clock | None = None) -> Si
         smtp_port=smtp.port,
         smtp_from="awards@example.test",
     )
-    server.start(create_app(settings, database=database, clock=clock))
-    return Site(server.url, server, database, clock, administrator, members)
+    app = create_app(settings, database=database, clock=clock)
+    server.start(app)
+    return Site(server.url, server, database, clock, administrator, members, app.state.mailer)

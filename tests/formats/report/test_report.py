@@ -264,3 +264,37 @@ def test_a_rules_decimals_are_kept_in_sums():
     assert total.exact.endswith("1315.97144") and Votes.of("1.50000") + Votes.of("2.50000") == (
         Votes(Fraction(4), "4.00000")
     )
+
+
+RANKINGS = [["A", "B", "C", "D"], ["B", "C", "A"], ["C", "B", "D"], ["D", "C"], ["B", "A"],
+            ["E", "F", "A"], ["F", "E"]]  # fmt: skip
+WEIGHTS = [7, 5, 4, 2, 3, 2, 1]
+#: rctab counts a contest config with its own rules (its page is tested through tabulate)
+SWEPT = [m for m in registry.all_methods() if m.name != "rctab"]
+
+
+def sweep_ballots(method) -> Profile | ScoreProfile:
+    if method.ballots != "scores":
+        return Profile.from_rankings(RANKINGS, weights=WEIGHTS)
+    if method.name == "approval":
+        return ScoreProfile.from_approvals(
+            [["A", "B"], ["B"], ["C", "D"], ["A"]], candidates=["A", "B", "C", "D"]
+        ).grouped()
+    scores = [{"A": 5, "B": 3, "C": 1}, {"B": 4, "C": 2}, {"C": 5, "D": 4}, {"A": 2, "D": 5}] * 2
+    return ScoreProfile.from_scores(
+        scores, candidates=["A", "B", "C", "D"], scale=(0, 5), kind="score"
+    ).grouped()
+
+
+@pytest.mark.parametrize("method", SWEPT, ids=lambda m: m.name)
+def test_every_method_renders_a_page_that_matches_its_result(method):
+    result = method.count(sweep_ballots(method), method.rules({}))
+    root = parse(page(result))
+    outcome = root.find("section", **{"class": "report-outcome"})
+    assert [li.text for li in outcome.find_all("li")] == list(result.winners)
+    story = root.find("ol", **{"class": "report-sentences"}).find_all("li")
+    assert len(story) == len(result.rounds)
+    tallies = root.find_all("table", **{"data-table": "tally"})
+    assert [int(t.attrs["data-round"]) for t in tallies] == [r.number for r in result.rounds]
+    moved = sum(1 for r in result.rounds if any(t.total for t in r.transfers))
+    assert len(root.find_all("svg", **{"data-chart": "sankey"})) == moved

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,8 +14,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from shortlist.cli.edition import console
 from shortlist.domain.times import human
+from shortlist.service import access, accounts
 from shortlist.service import demo as scenario
-from shortlist.store.database import Database, normalise_url
+from shortlist.service.accounts import NewAdministrator
+from shortlist.service.clock import SystemClock
+from shortlist.store.database import Database, UnitOfWork, normalise_url
+
+DEMO_EDITION = "academy-95"
 
 
 class ConsoleReporter:
@@ -66,7 +72,9 @@ def _fresh(database: str) -> Database:
 )
 @click.option("--seed", default=95, show_default=True, help="Seed of the simulated roll and votes.")
 @click.option("--no-serve", is_flag=True, help="Run the scenario and stop (do not serve it).")
-def demo(database: str, seed: int, no_serve: bool) -> None:
+@click.option("--host", default="127.0.0.1", show_default=True, help="Serve on this address.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Serve on this port.")
+def demo(database: str, seed: int, no_serve: bool, host: str, port: int) -> None:
     """Run the 95th Academy Awards (2022 films) end to end with ~9,500 simulated members.
 
     Preliminary voting (12-15 Dec 2022) to shortlists of 15, nominations voting (12-17 Jan
@@ -87,4 +95,44 @@ def demo(database: str, seed: int, no_serve: bool) -> None:
         f"Try: shortlist turnout academy-95 --db {database}"
     )
     if not no_serve:
-        console.print("The web app is not part of this build yet: nothing to serve.")
+        serve_demo(database, host, port)
+
+
+def serve_demo(database: str, host: str, port: int) -> None:
+    """Serve the demo edition, after printing how to sign in as an administrator and a member."""
+    from shortlist.cli.serve import run
+    from shortlist.web.settings import WebSettings
+
+    origin = f"http://{host}:{port}"
+    settings = WebSettings(database=normalise_url(database), public_origin=origin).check()
+    db = Database(settings.database)
+    try:
+        with db.unit_of_work() as uow:
+            made, link = _demo_access(uow, origin)
+    finally:
+        db.dispose()
+    console.print()
+    console.rule("[bold]The demo, served[/bold]", align="left")
+    console.print(f"Open {origin}/ (Ctrl-C stops the server).")
+    console.print(
+        f"As an administrator: {origin}/admin/sign-in, name [bold]{made.name}[/bold], password "
+        f"[bold]{made.password}[/bold], then the 6-digit code of TOTP secret "
+        f"[bold]{made.totp_secret}[/bold] (add it to an authenticator app, or run "
+        f".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{made.totp_secret}').now())\")."
+    )
+    console.print(f"As a member (a one-time link, valid 72 hours): {link}")
+    os.environ.update(
+        SHORTLIST_DATABASE=settings.database,
+        SHORTLIST_PUBLIC_ORIGIN=origin,
+        SHORTLIST_SECRET_KEY=settings.secret_key,
+    )
+    run(settings, host, port, workers=1, migrate=False)
+
+
+def _demo_access(uow: UnitOfWork, origin: str) -> tuple[NewAdministrator, str]:
+    """An owner account for the demo and a sign-in link for a voting member."""
+    clock = SystemClock()
+    made = accounts.add_administrator(uow, "admin", "owner", clock, "demo")
+    edition = DEMO_EDITION
+    member = next(m for m in uow.editions.members(uow.editions.id_of(edition)) if m.status.votes)
+    return made, access.sign_in_link(uow, edition, member.number, clock, origin)

@@ -22,7 +22,7 @@ from shortlist.domain.voting import Marks
 from shortlist.service import access, member_rounds, rounds
 from shortlist.service.access import SignedIn
 from shortlist.service.refs import RoundRef
-from shortlist.web.deps import ClockNow, Db, Settings, Uow, mailer
+from shortlist.web.deps import ClockNow, Db, Settings, mailer
 from shortlist.web.errors import ApiError
 from shortlist.web.security import bearer_token, client_address, csrf_protected, limit
 from shortlist.web.sessions import session_of
@@ -148,7 +148,9 @@ async def token(
 
 
 @router.get("/rounds", response_model=list[RoundOut])
-def my_rounds(uow: Uow, clock: ClockNow, member: Member) -> list[RoundOut]:
+def my_rounds(db: Db, clock: ClockNow, member: Member) -> list[RoundOut]:
+    with db.unit_of_work() as uow:
+        found = member_rounds.open_to(uow, member.edition, member.member, clock)
     return [
         RoundOut(
             category=r.ref.category,
@@ -161,14 +163,15 @@ def my_rounds(uow: Uow, clock: ClockNow, member: Member) -> list[RoundOut]:
             voted=r.voted,
             locked=r.locked,
         )
-        for r in member_rounds.open_to(uow, member.edition, member.member, clock)
+        for r in found
     ]
 
 
 @router.get("/rounds/{category}/{round_key}", response_model=PaperOut)
-def paper(uow: Uow, clock: ClockNow, member: Member, category: str, round_key: str) -> PaperOut:
+def paper(db: Db, clock: ClockNow, member: Member, category: str, round_key: str) -> PaperOut:
     ref = RoundRef(member.edition, category, round_key)
-    page = member_rounds.ballot_page(uow, ref, member.member, clock)
+    with db.unit_of_work() as uow:
+        page = member_rounds.ballot_page(uow, ref, member.member, clock)
     spec = page.spec
     entries = [
         EntryOut(

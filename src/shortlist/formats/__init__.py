@@ -15,15 +15,13 @@ Readers raise :class:`shortlist.errors.BallotFileError` naming the file, line an
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from pathlib import Path
 from typing import TextIO
 
 from shortlist.errors import BallotFileError
-from shortlist.formats import blt as _blt
-from shortlist.formats import csv as _csv
-from shortlist.formats import preflib as _preflib
 from shortlist.formats.ballotfile import BallotFile, Progress, is_number
 from shortlist.methods.ballots import Profile
 
@@ -38,7 +36,8 @@ _EXTENSIONS = {
     ".toc": "preflib",
     ".toi": "preflib",
 }
-_READERS = {"csv": _csv.read_csv, "blt": _blt.read_blt, "preflib": _preflib.read_preflib}
+_READERS = {"csv": "csv:read_csv", "blt": "blt:read_blt", "preflib": "preflib:read_preflib"}
+"""Each format's reader, imported only when a file of that format is read."""
 _BLT_START = re.compile(r"^\s*\d+\s+\d+\s*$")
 _PREFLIB_START = re.compile(r"^(#\s*[A-Z ]+:|\d+\s*:)")
 
@@ -57,7 +56,10 @@ def read_ballots(
             f"unknown ballot file format {kind!r}; known: {', '.join(FORMATS)}",
             path=os.fspath(path),
         )
-    return _READERS[kind](path, progress)
+    module, _, reader = _READERS[kind].partition(":")
+    read = getattr(importlib.import_module(f"shortlist.formats.{module}"), reader)
+    ballots: BallotFile = read(path, progress)
+    return ballots
 
 
 def guess_format(path: str | os.PathLike[str]) -> str:
@@ -86,6 +88,8 @@ def write_csv(
     profile: Profile, out: TextIO | str | os.PathLike[str], *, weights: bool = True
 ) -> None:
     """Write a profile as plain CSV (:mod:`shortlist.formats.csv`); ``out``: a file or path."""
+    from shortlist.formats import csv as _csv
+
     if isinstance(out, (str, os.PathLike)):
         with open(out, "w", encoding="utf-8", newline="") as f:
             _csv.write_csv(profile, f, weights=weights)
@@ -97,6 +101,8 @@ def write_blt(
     profile: Profile, out: TextIO | str | os.PathLike[str], *, seats: int, title: str = ""
 ) -> None:
     """Write a profile as a canonical BLT file; ``out`` is a file or path."""
+    from shortlist.formats import blt as _blt
+
     if isinstance(out, (str, os.PathLike)):
         with open(out, "w", encoding="utf-8", newline="\n") as f:
             _blt.write_blt(profile, f, seats=seats, title=title)

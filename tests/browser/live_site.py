@@ -8,6 +8,7 @@ loopback port with the app mailing through the given SMTP server.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from sealing_steps import CUSTODIANS, open_sealed, seal
 from shortlist.domain.model import Member
-from shortlist.service import access, accounts, editions, sealing
+from shortlist.service import access, accounts, editions, rounds, sealing, voting
 from shortlist.service.accounts import NewAdministrator
 from shortlist.service.clock import Clock, SystemClock
 from shortlist.service.mail import Mailer
@@ -74,6 +75,21 @@ class Site:
                 uow, EDITION_KEY, self.clock, self.mailer, self.url, "seed", list(numbers)
             )
         assert set(mailing.sent) == set(numbers), f"invitations not sent: {mailing}"
+
+    def cast_simulated(self, category_round: tuple[str, str], how_many: int) -> list[list[str]]:
+        """The first ``how_many`` members' rankings (seeded, varied in length) cast through the
+        services while the round is open; the rankings, in the order cast."""
+        ref = self.ref(category_round)
+        with self.database.unit_of_work() as uow:
+            slate = list(rounds.find(uow, ref).slate or ())
+        chooser = random.Random(7)
+        rankings = []
+        for member in self.members[:how_many]:
+            ranking = chooser.sample(slate, chooser.randint(1, len(slate)))
+            with self.database.unit_of_work() as uow:
+                voting.cast(uow, ref, member.number, ranking, self.clock)
+            rankings.append(ranking)
+        return rankings
 
     def stop(self) -> None:
         self.server.stop()

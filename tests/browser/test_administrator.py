@@ -4,7 +4,6 @@ results page shows the outcome. axe runs on every page visited."""
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 from harness import check_accessible
@@ -14,7 +13,6 @@ from seed import DOCUMENTARIES, DOCUMENTARY, EDITION_KEY
 
 from shortlist.methods import registry
 from shortlist.methods.ballots import Profile
-from shortlist.service import voting
 
 TITLES = {key: title for key, title, _ in DOCUMENTARIES}
 
@@ -33,20 +31,6 @@ def sign_in_as_administrator(page: Page, site: Site) -> None:
     check_accessible(page, "administrator dashboard")
 
 
-def cast_simulated_ballots(site: Site, how_many: int = 9) -> list[list[str]]:
-    """Members' rankings cast through the services while the round is open (seeded, varied)."""
-    chooser = random.Random(7)
-    keys = sorted(TITLES)
-    rankings = []
-    ref = site.ref(DOCUMENTARY)
-    for member in site.members[:how_many]:
-        ranking = chooser.sample(keys, chooser.randint(1, len(keys)))
-        with site.database.unit_of_work() as uow:
-            voting.cast(uow, ref, member.number, ranking, site.clock)
-        rankings.append(ranking)
-    return rankings
-
-
 def press(page: Page, button: str, status: str) -> None:
     page.get_by_role("button", name=button).click()
     expect(page.locator("#round-status")).to_have_text(status)
@@ -60,7 +44,7 @@ def run_round(page: Page, site: Site, tmp_path: Path) -> list[list[str]]:
     expect(page.locator("#round-status")).to_have_text("draft")
     check_accessible(page, "the round page in draft")
     press(page, "Open the round", "open")
-    rankings = cast_simulated_ballots(site)
+    rankings = site.cast_simulated(DOCUMENTARY, 9)
     page.reload()
     expect(page.get_by_text(f"{len(rankings)} of {len(site.members)} have voted")).to_be_visible()
     page.get_by_label("Reason").fill("The jury finished early; all ballots are in.")

@@ -90,3 +90,28 @@ def test_every_round_is_announced_and_recounts_exactly(demo_run: tuple[str, Data
     assert seats["academy-95/live-action-short/nominations"] == 5
     assert seats["academy-95/best-picture/nominations"] == 10
     assert seats["academy-95/best-picture/final"] == 1
+
+
+@pytest.mark.slow
+def test_the_demo_record_verifies_and_its_cards_check(
+    demo_run: tuple[str, Database],
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, database = demo_run
+    db = database.url.removeprefix("sqlite:///")
+    folder = tmp_path_factory.mktemp("demo-record")
+    record, card = folder / "record", folder / "best-picture.svg"
+    main(["record", "export", "--db", db, str(record)])
+    main(["verify", str(record)])
+    main(["audit", "verify", "--db", db])
+    main(["card", "make", "academy-95/best-picture/final", "-o", str(card), "--db", db])
+    main(["card", "check", str(card), "--category", "Best Picture", "--record", str(record)])
+    out = capsys.readouterr().out
+    rounds = 10  # 4 files and 4 checks for the record, 5 files and 4 checks per round
+    assert f"wrote {4 + 5 * rounds} files for {rounds} announced rounds" in out
+    assert f"all {4 + 4 * rounds} checks passed" in out
+    assert "the card of Best Picture" in out
+    with pytest.raises(SystemExit) as refused:
+        main(["card", "check", str(card), "--category", "Directing"])
+    assert refused.value.code == 5

@@ -64,6 +64,7 @@ def test_serve_refuses_unsafe_production_settings_before_starting(
 ) -> None:
     monkeypatch.setenv("SHORTLIST_MODE", "production")
     monkeypatch.delenv("SHORTLIST_SECRET_KEY", raising=False)
+    monkeypatch.setenv("SHORTLIST_DATABASE", "restored after the test")  # serve --db sets it
     result = CliRunner().invoke(cli, ["serve", "--db", "sqlite:///x.db"])
     assert result.exit_code != 0
     assert isinstance(result.exception, UnsafeSettings)

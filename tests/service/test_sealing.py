@@ -17,6 +17,7 @@ from shortlist.service import rounds, sealing, voting
 from shortlist.service.clock import SimulatedClock
 from shortlist.service.refs import RoundRef
 from shortlist.store import sealing_tables as s
+from shortlist.store import tables as t
 from shortlist.store.database import Database, UnitOfWork
 from shortlist.trust import keys
 from shortlist.trust.errors import SealingError
@@ -179,3 +180,20 @@ def test_sealing_is_refused_twice_after_opening_and_with_bad_custodians(
         rounds.open_round(uow, DIRECTING, clock, "admin")
         with pytest.raises(LifecycleError, match="it is open, not draft"):
             sealing.seal_round(uow, DIRECTING, publics, 2, clock, "admin")
+
+
+def test_an_altered_ciphertext_stops_unsealing_and_changes_nothing(
+    loaded: Database, clock: SimulatedClock
+) -> None:
+    with loaded.unit_of_work() as uow:
+        _cast_and_close(uow, clock)
+        tracker, sealed = uow.ballots.sealed(rounds.find(uow, DIRECTING).id)[5]
+        altered = sealed[:-1] + bytes([sealed[-1] ^ 0x80])
+        uow.connection.execute(
+            t.ballots.update().where(t.ballots.c.tracker == tracker).values(sealed=altered)
+        )
+        uow.commit()
+        with pytest.raises(SealingError, match=f"tracker {tracker} was altered"):
+            unseal(uow, DIRECTING, clock)
+        assert rounds.find(uow, DIRECTING).status is RoundStatus.CLOSED
+        assert _unsealed_rows(uow) == 0

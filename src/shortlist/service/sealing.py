@@ -128,7 +128,7 @@ def unseal(
     if stored is None:
         raise SealingError(f"round {ref} has no election key")
     private = _rebuild(str(ref), stored, shares)
-    opened = [keys.open_ballot(private, sealed) for _, sealed in uow.ballots.sealed(record.id)]
+    opened = _open_all(str(ref), private, uow.ballots.sealed(record.id))
     del private  # the key lives only in this call (Python may keep the bytes until reused)
     random.SystemRandom().shuffle(opened)
     uow.keys.put_unsealed(record.id, opened)
@@ -138,6 +138,18 @@ def unseal(
     uow.audit.write(clock.now(), actor, "round.unseal", str(ref), detail=detail)
     uow.commit()
     return uow.rounds.get(record.id)
+
+
+def _open_all(round: str, private: bytes, sealed: Sequence[tuple[str, bytes]]) -> list[object]:
+    opened = []
+    for tracker, ciphertext in sealed:
+        if keys.tracker(ciphertext) != tracker:
+            raise SealingError(
+                f"round {round}: the sealed ballot with tracker {tracker} was altered since it "
+                "was cast (its ciphertext no longer hashes to its tracker)"
+            )
+        opened.append(keys.open_ballot(private, ciphertext))
+    return opened
 
 
 def _rebuild(round: str, stored: StoredKey, shares: Sequence[Share]) -> bytes:

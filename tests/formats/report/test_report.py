@@ -17,7 +17,7 @@ from html_tree import Element, parse
 
 from shortlist.formats import read_ballots
 from shortlist.formats.report import fragments, page
-from shortlist.formats.report.charts import BAR_SPACE
+from shortlist.formats.report.charts import BAR_SPACE, SANKEY_HEIGHT
 from shortlist.formats.report.numbers import Votes
 from shortlist.methods import registry
 from shortlist.methods.ballots import Profile
@@ -298,3 +298,29 @@ def test_every_method_renders_a_page_that_matches_its_result(method):
     assert [int(t.attrs["data-round"]) for t in tallies] == [r.number for r in result.rounds]
     moved = sum(1 for r in result.rounds if any(t.total for t in r.transfers))
     assert len(root.find_all("svg", **{"data-chart": "sankey"})) == moved
+
+
+def test_a_name_ending_in_a_full_stop_ends_its_sentence_once():
+    profile = Profile.from_rankings(
+        [["Vail, C. L."], ["Bo"], ["Al", "Vail, C. L."]], weights=[3, 2, 1]
+    )
+    result = registry.count(profile, "irv")
+    story = parse(page(result)).find("ol", **{"class": "report-sentences"}).find_all("li")
+    assert len(story) == len(result.rounds) > 1
+    assert story[0].text.endswith("to Vail, C. L.")
+    assert story[-1].text.endswith("Vail, C. L. was elected.")
+
+
+def test_every_sankey_of_a_count_is_drawn_on_one_scale(counted):
+    result, root = counted
+    moved = {r.number: sum((t.total for t in r.transfers), Fraction(0)) for r in result.rounds}
+    largest = max([Fraction(1), *moved.values()])
+    for number, total in moved.items():
+        if not total:
+            continue
+        svg = root.find("section", **{"class": "report-round", "data-round": str(number)}).find(
+            "svg", **{"data-chart": "sankey"}
+        )
+        givers = svg.find_all("rect", **{"class": "report-node report-node--source"})
+        drawn = sum(Fraction(g.attrs["height"]) for g in givers)
+        assert abs(drawn - total * SANKEY_HEIGHT / largest) < Fraction(len(givers), 100)

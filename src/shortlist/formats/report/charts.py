@@ -118,14 +118,18 @@ def _short(name: str) -> str:
     return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
 
 
-def sankey(count: Count, rnd: CountRound) -> Sankey | None:
+def largest_transfer(count: Count) -> Fraction:
+    """The most votes moved in one round of the count: every Sankey of the count is drawn on
+    this one scale, so that a round moving 1 vote does not look like one moving thousands."""
+    return max([Fraction(1), *(moved(r.movements).value for r in count.rounds)])
+
+
+def sankey(count: Count, rnd: CountRound, largest: Fraction) -> Sankey | None:
     """The transfers at the end of ``rnd`` as a two-column Sankey; ``None`` if nothing moved."""
     if not rnd.movements:
         return None
-    total = moved(rnd.movements).value
     targets = _targets(rnd.movements)
-    slots = max(len(rnd.sources), len(targets))
-    unit = Fraction(SANKEY_HEIGHT - GAP * (slots - 1), 1) / total
+    unit = Fraction(SANKEY_HEIGHT) / largest
     left, left_y, left_end = _column(count, rnd.sources, rnd.movements, unit, "source")
     right, right_y, right_end = _column(count, targets, rnd.movements, unit, "target")
     links = []

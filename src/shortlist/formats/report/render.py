@@ -84,9 +84,14 @@ def stylesheet() -> str:
 
 
 def views(count: Count) -> list[RoundView]:
-    scale = charts.scale_of(count)
+    scale, largest = charts.scale_of(count), charts.largest_transfer(count)
     return [
-        RoundView(r, sentence(count, r), charts.bar_chart(count, r, scale), charts.sankey(count, r))
+        RoundView(
+            r,
+            sentence(count, r),
+            charts.bar_chart(count, r, scale),
+            charts.sankey(count, r, largest),
+        )
         for r in count.rounds
     ]
 

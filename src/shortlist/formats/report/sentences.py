@@ -39,7 +39,8 @@ def sentence(count: Count, rnd: CountRound) -> str:
     parts.extend(tie_sentence(count, t) for t in rnd.ties)
     if not parts:
         parts.append("no one was elected or eliminated")
-    return f"Round {rnd.number}: " + "; ".join(parts) + "."
+    text = f"Round {rnd.number}: " + "; ".join(parts)
+    return text if text.endswith(".") else text + "."  # "Christopher L." ends it already
 
 
 def _transfer(count: Count, movements: list[Movement], alone: bool) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import harness
 import pytest
 from harness import LiveServer, SmtpServer, body_text, check_accessible
 from playwright.sync_api import Page
@@ -40,3 +43,11 @@ def test_smtp_server_receives_what_the_mailer_sends(smtp: SmtpServer) -> None:
     message = smtp.mailbox.wait_for("m1@example.test", "sign-in")
     assert "http://x/link/abc" in body_text(message)
     assert message["From"] == "awards@example.test"
+
+
+def test_a_missing_chromium_is_an_error_naming_the_install_script(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(harness, "CHROMIUM", tmp_path / "no-chromium")
+    with pytest.raises(harness.ChromiumMissing, match="scripts/ensure-chromium"):
+        harness.launch_chromium(None, tmp_path / "profile")  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from shortlist.trust import keyfiles, keys
 from shortlist.trust.errors import SealingError
 from shortlist.trust.shamir import split
 
-SLATE = ["the-pinewood", "quartz", "a-river", "salt", "tide"]
+SLATE = ("the-pinewood", "quartz", "a-river", "salt", "tide")
 
 rankings = st.lists(st.sampled_from(SLATE), min_size=1, max_size=5, unique=True)
 scores = st.dictionaries(st.sampled_from(SLATE), st.integers(-10, 10), min_size=1)

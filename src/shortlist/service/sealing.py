@@ -113,7 +113,7 @@ def custodian_share(uow: UnitOfWork, ref: RoundRef, custodian: CustodianSecret) 
 
 def ballot_room(spec: BallotSpec, slate: Sequence[str]) -> int:
     """The one length every sealed ballot of a round is padded to."""
-    return keys.ballot_room(slate, (spec.min_score, spec.max_score))
+    return keys.ballot_room(tuple(slate), (spec.min_score, spec.max_score))
 
 
 def unseal(

@@ -10,9 +10,9 @@ custodian's share is sealed to that custodian's own public key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +83,8 @@ def canonical(marks: Any) -> bytes:
     return json.dumps(marks, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def ballot_room(slate: Sequence[str], scores: tuple[int, int]) -> int:
+@functools.lru_cache(maxsize=64)
+def ballot_room(slate: tuple[str, ...], scores: tuple[int, int]) -> int:
     """The padded length of a round's ballots: the longest canonical ballot its slate allows
     (every entry marked, each with the widest score; a ranking or a choice is shorter)."""
     widest = max(scores, key=lambda score: len(str(score)))

@@ -225,3 +225,10 @@ def check_accessible(page: Page, what: str = "") -> None:
 def sideways_scroll(page: Page) -> int:
     """How many CSS pixels the document is wider than the window (> 0: it scrolls sideways)."""
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def check_page(page: Page, what: str) -> None:
+    """axe finds nothing serious on the page, and it does not scroll sideways at this width."""
+    check_accessible(page, what)
+    overflow = sideways_scroll(page)
+    assert overflow <= 0, f"{what} scrolls sideways by {overflow}px at {page.viewport_size}"

@@ -10,11 +10,12 @@ from playwright.sync_api import Page
 
 MAX_TABS = 120
 
-_FOCUSED = """(selector) => {
+_FOCUSED = r"""(selector) => {
   const e = document.activeElement;
   if (!e || e === document.body) return [false, 'body'];
+  const text = e.innerText || e.value || e.getAttribute('aria-label') || '';
   const label = (e.id ? '#' + e.id : e.tagName.toLowerCase()) + ' ' +
-                (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 40);
+                text.replace(/\s+/g, ' ').trim().slice(0, 40);
   return [e.matches(selector), label];
 }"""
 

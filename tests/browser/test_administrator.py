@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness import check_accessible
+from harness import check_page
 from live_site import Site
 from playwright.sync_api import Page, expect
 from seed import DOCUMENTARIES, DOCUMENTARY, EDITION_KEY
@@ -19,30 +19,30 @@ TITLES = {key: title for key, title, _ in DOCUMENTARIES}
 
 def sign_in_as_administrator(page: Page, site: Site) -> None:
     page.goto(f"{site.url}/admin/sign-in")
-    check_accessible(page, "administrator sign-in (password)")
+    check_page(page, "administrator sign-in (password)")
     page.get_by_label("Name").fill(site.administrator.name)
     page.get_by_label("Password").fill(site.administrator.password)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_label("Code")).to_be_visible()
-    check_accessible(page, "administrator sign-in (code)")
+    check_page(page, "administrator sign-in (code)")
     page.get_by_label("Code").fill(site.totp_code())
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{site.url}/admin")
-    check_accessible(page, "administrator dashboard")
+    check_page(page, "administrator dashboard")
 
 
 def press(page: Page, button: str, status: str) -> None:
     page.get_by_role("button", name=button).click()
     expect(page.locator("#round-status")).to_have_text(status)
-    check_accessible(page, f"the round page once {status}")
+    check_page(page, f"the round page once {status}")
 
 
 def run_round(page: Page, site: Site, tmp_path: Path) -> list[list[str]]:
     page.goto(f"{site.url}/admin/editions/{EDITION_KEY}")
-    check_accessible(page, "the edition's administration page")
+    check_page(page, "the edition's administration page")
     page.locator(f"a[href='/admin/rounds/{site.ref(DOCUMENTARY)}']").first.click()
     expect(page.locator("#round-status")).to_have_text("draft")
-    check_accessible(page, "the round page in draft")
+    check_page(page, "the round page in draft")
     press(page, "Open the round", "open")
     rankings = site.cast_simulated(DOCUMENTARY, 9)
     page.reload()
@@ -61,7 +61,7 @@ def check_results(page: Page, site: Site, rankings: list[list[str]]) -> None:
     winner = registry.count(Profile.from_rankings(rankings), "irv").winners[0]
     results = f"{site.url}/editions/{EDITION_KEY}/categories/documentary/rounds/final/results"
     page.goto(results)
-    check_accessible(page, "the results page")
+    check_page(page, "the results page")
     outcome = page.locator("main").inner_text()
     assert TITLES[winner] in outcome.split("Round 1")[0], f"{TITLES[winner]} not announced first"
 
@@ -70,7 +70,7 @@ def test_administrator_runs_a_round_to_its_announcement(
     page: Page, site: Site, tmp_path: Path
 ) -> None:
     page.goto(site.url)
-    check_accessible(page, "home page")
+    check_page(page, "home page")
     sign_in_as_administrator(page, site)
     rankings = run_round(page, site, tmp_path)
     results = f"{site.url}/editions/{EDITION_KEY}/categories/documentary/rounds/final/results"

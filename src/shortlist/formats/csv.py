@@ -217,6 +217,12 @@ def read_csv(path: str | os.PathLike[str], progress: Progress | None = None) -> 
     except OSError as exc:
         raise BallotFileError(f"cannot read the file: {exc.strerror}", path=where) from None
     if size >= FAST_PATH_BYTES:
+        from shortlist.formats.csv_lines import read_csv_lines
+
+        try:
+            return read_csv_lines(where, size, progress)
+        except _Irregular:
+            pass
         try:
             return _read_fast(where, size, progress)
         except _Irregular:

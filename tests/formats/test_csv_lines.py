@@ -1,0 +1,174 @@
+"""The CSV reader that groups identical lines first gives exactly what the csv module gives.
+
+Random ballot files (skips, overvotes, escapes, spaces, weights, ragged rows, CRLF, a BOM,
+repeated lines, long names) are read both ways; the grouping of byte strings is checked against
+a dict, also with hash functions that collide on purpose.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shortlist.errors import BallotFileError
+from shortlist.formats import csv as csv_format
+from shortlist.formats import csv_groups, csv_lines, read_ballots
+from shortlist.formats.ballotfile import BallotFile, decode
+from shortlist.formats.csv_groups import Words, group_strings, mix_words
+
+
+def constant(columns: Sequence[Words]) -> Words:
+    """Every string collides with every other."""
+    return np.zeros(len(columns[0]), dtype=np.uint64)
+
+
+def first_byte(columns: Sequence[Words]) -> Words:
+    """Strings collide when their first bytes are equal (the high bits of the key hold it)."""
+    return (columns[0] & np.uint64(0xFF)) << np.uint64(56)
+
+
+HASHERS = {"mix": mix_words, "constant": constant, "first byte": first_byte}
+
+NAMES = ["A", "B", "Cand07", "Cand12", "Jones Smith-Brown", "Émile", "漢字", "x\\=y", "a\\\\b"]
+CELL = st.one_of(
+    st.just(""),
+    st.sampled_from(NAMES),
+    st.lists(st.sampled_from(NAMES[:5]), min_size=2, max_size=3).map("=".join),
+    st.sampled_from(NAMES[:4]).map(lambda n: f" {n} "),
+)
+
+
+@st.composite
+def ballot_files(draw: st.DrawFn) -> bytes:
+    """A plain CSV ballot file the line-grouping reader can read (no quotes, no lone CR)."""
+    width = draw(st.integers(1, 5))
+    weighted = draw(st.booleans())
+    header = draw(st.booleans()) or weighted
+    distinct = draw(st.lists(st.lists(CELL, min_size=1, max_size=width), min_size=1, max_size=6))
+    picks = draw(st.lists(st.integers(0, len(distinct) - 1), min_size=1, max_size=40))
+    at = draw(st.integers(0, width))
+    rows = []
+    for i in picks:
+        cells = list(distinct[i])
+        if header:
+            cells += [""] * (width - len(cells))
+        if weighted:
+            cells.insert(at, str(draw(st.integers(0, 3)) + i))
+        rows.append(",".join(cells) or " ")  # an empty line is no ballot
+    if header:
+        labels = [f"rank{k + 1}" for k in range(width)]
+        if weighted:
+            labels.insert(at, "weight")
+        rows.insert(0, ",".join(labels))
+    if draw(st.booleans()):
+        rows.insert(draw(st.integers(0, len(rows))), "")
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(rows) + draw(st.sampled_from(["", newline]))
+    return (b"\xef\xbb\xbf" if draw(st.booleans()) else b"") + text.encode("utf-8")
+
+
+def careful(path: Path) -> BallotFile:
+    return csv_format.parse_csv(decode(path.read_bytes(), str(path)), str(path))
+
+
+def assert_identical(a: BallotFile, b: BallotFile) -> None:
+    assert a.profile.candidates == b.profile.candidates
+    assert np.array_equal(a.profile.ranks, b.profile.ranks)
+    assert np.array_equal(a.profile.weights, b.profile.weights)
+    assert a.profile.multi == b.profile.multi
+    assert a.profile.withdrawn == b.profile.withdrawn
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ballot_files(), st.sampled_from(sorted(HASHERS)), st.sampled_from([3, 1 << 21]))
+def test_lines_then_cells_read_what_the_csv_module_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw: bytes, hasher: str, part: int
+) -> None:
+    monkeypatch.setattr(csv_lines, "LINES_PER_PART", part)
+    path = tmp_path / "b.csv"
+    path.write_bytes(raw)
+    try:
+        expected = careful(path)
+    except BallotFileError:  # the careful path's error: the fast one must leave the file to it
+        with pytest.raises(csv_format._Irregular):
+            csv_lines.read_csv_lines(str(path), len(raw), hasher=HASHERS[hasher])
+        return
+    got = csv_lines.read_csv_lines(str(path), len(raw), hasher=HASHERS[hasher])
+    assert_identical(got, expected)
+
+
+def test_the_benchmark_layout_is_read_by_grouping_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(7)
+    names = [f"Cand{k:02d}" for k in range(1, 13)]
+    lines = ["rank1,rank2,rank3,rank4,rank5,rank6"]
+    for _ in range(20000):
+        ranked = list(rng.permutation(names)[: rng.integers(0, 7)])
+        lines.append(",".join(ranked + [""] * (6 - len(ranked))))
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> BallotFile:
+        raise AssertionError("pyarrow was asked to read a regular file")
+
+    monkeypatch.setattr(csv_format, "FAST_PATH_BYTES", 0)
+    monkeypatch.setattr(csv_format, "_read_fast", refuse)
+    monkeypatch.setattr(csv_groups, "TWO_THREADS_FROM", 1000)  # both threads at work
+    assert_identical(read_ballots(path), careful(path))
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b'rank1,rank2\n"A, B",C\n', "a quote"),
+        (b"rank1,rank2\nA,B\rC,D\n", "a carriage return alone"),
+        (b"rank1,rank2\nA,B,C\n", "a row longer than the header"),
+        (b"rank1,weight\nA,x\n", "a weight that is no number"),
+        (b"rank1,weight\nA\n", "a row without its weight"),
+        (b"rank1\nA\x00\n", "a NUL byte"),
+        (b"rank1\n" + b"A" * 300 + b"\n", "a line too long"),
+        (b"rank1\nA\xff\n", "not UTF-8"),
+        (b"rank1\nLongName\xff\n", "not UTF-8 in a long cell"),
+        (b"#candidates,A\nrank1\nB\n", "a candidate not declared"),
+    ],
+)
+def test_what_only_the_careful_path_reads_or_reports_is_left_to_it(
+    tmp_path: Path, raw: bytes, why: str
+) -> None:
+    path = tmp_path / "b.csv"
+    path.write_bytes(raw)
+    with pytest.raises(csv_format._Irregular):
+        csv_lines.read_csv_lines(str(path), len(raw))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.binary(min_size=0, max_size=20).filter(lambda b: b"\x00" not in b), max_size=60),
+    st.sampled_from(sorted(HASHERS)),
+)
+def test_groups_hold_equal_strings_and_equal_strings_share_a_group(
+    strings: list[bytes], hasher: str
+) -> None:
+    flat = np.frombuffer(b"".join(strings) + bytes(csv_groups.SPARE_BYTES + 32), dtype=np.uint8)
+    lengths = np.array([len(s) for s in strings], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    groups = group_strings(flat, starts[: len(strings)], lengths, HASHERS[hasher])
+    by_text: defaultdict[bytes, set[int]] = defaultdict(set)
+    for i, s in enumerate(strings):
+        by_text[s].add(int(groups.of_row[i]))
+    assert all(len(ids) == 1 for ids in by_text.values())
+    assert len(groups.first) == len(by_text)
+    for g, first in enumerate(groups.first.tolist()):
+        members = np.flatnonzero(groups.of_row == g).tolist()
+        assert first == min(members)
+        assert {strings[i] for i in members} == {strings[first]}
+    assert groups.sizes.sum() == len(strings)

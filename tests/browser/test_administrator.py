@@ -38,7 +38,8 @@ def press(page: Page, button: str, status: str) -> None:
 
 
 def run_round(page: Page, site: Site, tmp_path: Path) -> list[list[str]]:
-    page.goto(f"{site.url}/admin/editions/{EDITION_KEY}")
+    page.get_by_role("link", name="Browser Awards 2026").click()
+    expect(page).to_have_url(f"{site.url}/admin/editions/{EDITION_KEY}")
     check_page(page, "the edition's administration page")
     page.locator(f"a[href='/admin/rounds/{site.ref(DOCUMENTARY)}']").first.click()
     expect(page.locator("#round-status")).to_have_text("draft")
@@ -81,6 +82,12 @@ def test_administrator_runs_a_round_to_its_announcement(
     check_results(page, site, rankings)
     page.goto(round_page)
     expect(page.locator("#round-status")).to_have_text("announced")
+    page.get_by_role("link", name="This round's audit log").click()
+    check_page(page, "the round's audit log")
+    acts = page.locator("tbody tr").all_inner_texts()
+    by_ada = [row.split("\t")[2] for row in acts if row.split("\t")[1] == site.administrator.name]
+    for act in ("round.open", "round.close-early", "round.unseal", "round.count", "round.announce"):
+        assert act in by_ada, f"{act} by {site.administrator.name} missing from the audit log"
 
 
 def test_administrator_signs_in_and_opens_a_round_on_postgresql(

@@ -3,6 +3,7 @@ round from open to announcement, turnout, member import; errors become exit code
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,8 @@ def test_run_the_festival_jury_round(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "round by round" in out
     code, out, _ = run(capsys, "round", "status", JURY, "--db", db)
     assert code == 0 and "announced" in out and "all voted" in out
+    assert "any 2 of alice, bob, carol unseal" in out
+    assert re.search(r"key: +[0-9a-f]{64}\n", out)
 
 
 def _seal_with_custodians(capsys: pytest.CaptureFixture[str], tmp_path: Path, db: str) -> Path:

@@ -143,8 +143,10 @@ def status_cmd(ref: str, database: str | None) -> None:
             rounds.announcement(uow, round_ref) if record.status is RoundStatus.ANNOUNCED else None
         )
         row = next(t for t in rounds.turnout(uow, round_ref.edition) if t.round == str(round_ref))
+        key = sealing.election_key(uow, round_ref)
     console.print(f"[bold]{round_ref}[/bold] ({record.category_name}, {record.spec.name})")
     console.print(f"  status:     {record.status.value}")
+    console.print(f"  sealing:    {_sealing_line(key)}")
     console.print(f"  window:     {human(row.opens)} to {human(row.closes)}")
     console.print(f"  method:     {record.spec.method}, {record.spec.ballot.kind.value} ballots")
     console.print(f"  electorate: {row.electorate:,}; voted: {row.voted:,}")
@@ -152,6 +154,13 @@ def status_cmd(ref: str, database: str | None) -> None:
         console.print(f"closed early: {record.close_reason}")
     if published is not None:
         show_announcement(published)
+
+
+def _sealing_line(key: sealing.ElectionKey | None) -> str:
+    if key is None:
+        return "no election key yet (shortlist round seal-key)"
+    names = ", ".join(c.name for c in key.custodians)
+    return f"any {key.k} of {names} unseal\n  key:        {key.fingerprint}"
 
 
 @click.command("turnout")

@@ -12,6 +12,7 @@ ROUTERS: tuple[str, ...] = (
     "shortlist.web.api.meta:router",
     "shortlist.web.pages.members:router",
     "shortlist.web.api.ballots:router",
+    "shortlist.web.pages.admin_members:router",
     "shortlist.web.pages.admin_auth:router",
     "shortlist.web.pages.admin:router",
     "shortlist.web.api.editions:router",

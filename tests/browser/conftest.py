@@ -12,12 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from harness import DESKTOP, SmtpServer, launch_chromium
 from live_site import Site, empty_tables, serve
+
+# A loaded machine (2 cores, -n auto) can take seconds per page; waits are not timings.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +36,7 @@ def browser(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
         context = launch_chromium(playwright, tmp_path / "chromium-profile", DESKTOP)
     except Exception as exc:  # ChromiumMissing, or Playwright's own Error
         pytest.fail(f"Chromium could not start: {exc}", pytrace=False)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(20_000)
     yield context
     context.close()
 

@@ -6,6 +6,7 @@ Every error body is ``{"error": {"status", "code", "message", "field"?, "problem
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -100,6 +101,20 @@ def test_a_step_out_of_order_is_409(
 def test_an_oversized_body_is_413(web_settings: WebSettings, client: TestClient) -> None:
     body = b"x" * (web_settings.max_body_bytes + 1)
     assert_shape(client.post("/api/v1/health", content=body), 413, "body_too_large")
+
+
+def test_an_oversized_streamed_body_is_413_too(
+    web_settings: WebSettings, client: TestClient
+) -> None:
+    chunk = b"x" * 65_536
+
+    def streamed() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(web_settings.max_body_bytes // len(chunk) + 2):
+            yield chunk
+
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    response = client.post("/admin/sign-in", content=streamed(), headers=form)
+    assert_shape(response, 413, "body_too_large")
 
 
 def test_a_tampered_form_is_403(client: TestClient) -> None:

@@ -2,8 +2,8 @@
 
 - :class:`SecurityHeaders`: CSP ``default-src 'self'`` (no inline scripts or styles),
   ``frame-ancestors 'none'``, nosniff, a strict referrer policy, HSTS in production.
-- :class:`BodyLimit`: a body larger than ``max_body_bytes`` is refused with 413 before any
-  route reads it (declared length or counted while streaming).
+- :class:`BodyLimit`: a body larger than ``max_body_bytes`` is refused with 413 (declared length
+  before any route runs; a streamed body as soon as it passes the limit).
 - :func:`csrf_protected`: a dependency for routers of forms. Every unsafe request must carry the
   session's CSRF token, in the form field ``csrf_token`` or the ``X-CSRF-Token`` header;
   otherwise 403 and nothing runs. Requests authenticated by a bearer token need none.
@@ -73,11 +73,13 @@ class SecurityHeaders:
             await respond(Request(scope), error)(scope, receive, send_with_headers)
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class BodyLimit:
+    """Refuse a body over ``max_bytes`` with 413, whether declared (Content-Length) or streamed.
+
+    A streamed body is counted as it arrives; past the limit the 413 is sent at once, the app is
+    told the client went away, and whatever the app answers after that is dropped.
+    """
+
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
@@ -90,29 +92,29 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(scope, receive, send)
             return
-        received = 0
+        received, started, refused = 0, False, False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge
+                if received > self.max_bytes and not started:
+                    refused = True
+                    await self._refuse(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return message
 
-        started = False
-
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 has been sent
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(scope, receive, send)
+        await self.app(scope, counting_receive, guarded_send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"the request body is larger than the limit of {self.max_bytes} bytes"

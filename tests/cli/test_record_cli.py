@@ -56,7 +56,7 @@ def test_export_then_verify(
     assert "1 announced rounds" in out
     code, out, err = run(capsys, "verify", str(out_dir))
     assert code == 0, err
-    assert "all 8 checks passed" in out
+    assert "all 9 checks passed" in out
     board = out_dir / "rounds/picture/nominations/board.json"
     board.write_bytes(board.read_bytes().replace(b'"trackers": [\n  "', b'"trackers": [\n  "0'))
     code, out, err = run(capsys, "verify", str(out_dir))

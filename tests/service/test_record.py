@@ -28,7 +28,7 @@ def test_the_record_of_announced_rounds_verifies(loaded: Database, clock: Simula
     assert {r.label for r in chosen} == {str(NOMINATIONS), str(DIRECTING)}
     checks = check_record(files)
     assert [c.problems for c in checks if not c.ok] == []
-    assert len(checks) == 4 + 4 * 2
+    assert len(checks) == 4 + 5 * 2
 
 
 def test_a_voter_finds_their_tracker_on_the_board(loaded: Database, clock: SimulatedClock) -> None:

@@ -153,6 +153,10 @@ def _round_checks(
         _guard(label, "custodians: sealed before opening, unsealed by a quorum",
                lambda: _custodian_problems(files, folder, label, log, board))
     )  # fmt: skip
+    checks.append(
+        _guard(label, "order: sealed, opened, board at close, unsealed, committed, announced",
+               lambda: life_order_problems(log, label))
+    )  # fmt: skip
     recounted = lambda: _recount(files, folder, label, document, board, specs, min_ballots)  # noqa: E731
     checks.append(_guard(label, "recount of the published ballots", recounted))
     return checks
@@ -173,6 +177,35 @@ def _board_problems(board: Board, label: str, log: list[SealedEntry]) -> list[st
             f"{published[-1].get('trackers')} at close"
         )
     return found
+
+
+#: The steps of a round's life, in the order the log must show them.
+LIFE = (
+    "round.seal-key", "round.open", "round.board", "round.unseal", "round.commit",
+    "round.announce",
+)  # fmt: skip
+
+
+def life_order_problems(log: list[SealedEntry], label: str) -> list[str]:
+    """Each step of the round's life is in the log once, after the step before it: the board
+    is fixed before anything is unsealed, the results committed before they are announced."""
+    places: dict[str, list[int]] = {step: [] for step in LIFE}
+    for sealed in log:
+        if sealed.entry.target == label and sealed.entry.action in places:
+            places[sealed.entry.action].append(sealed.entry.seq)
+    found = [
+        f"{label}: {step} is in the log {len(seqs)} times, not once"
+        for step, seqs in places.items()
+        if len(seqs) != 1
+    ]
+    if found:
+        return found
+    seqs = [places[step][0] for step in LIFE]
+    return [
+        f"{label}: {LIFE[i + 1]} comes before {LIFE[i]} in the log"
+        for i in range(len(LIFE) - 1)
+        if seqs[i + 1] < seqs[i]
+    ]
 
 
 def _custodian_problems(

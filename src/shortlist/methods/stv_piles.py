@@ -20,6 +20,9 @@ from shortlist.methods.ballots import Profile
 from shortlist.methods.piles import EXHAUSTED, Piles
 from shortlist.methods.stv_arithmetic import Raw, Reckoner
 
+_DIRECT_SUMS = 1 << 16
+"""Up to this many (key, value) pairs, weights are added in a table indexed by the pair."""
+
 IntArray = npt.NDArray[np.int64]
 
 
@@ -75,9 +78,16 @@ class WeightedPiles:
             return {}
         n_values = len(self.values)
         combined = keys * n_values + value_ids
-        uniq, inverse = np.unique(combined, return_inverse=True)
-        sums = np.zeros(uniq.shape[0], dtype=np.int64)
-        np.add.at(sums, inverse.reshape(-1), counts)
+        span = (int(keys.max()) + 1) * n_values
+        if span <= _DIRECT_SUMS:  # few (key, value) pairs: add straight into a table, no sort
+            sums = np.zeros(span, dtype=np.int64)
+            np.add.at(sums, combined, counts)
+            uniq = np.flatnonzero(np.bincount(combined, minlength=span))
+            sums = sums[uniq]
+        else:
+            uniq, inverse = np.unique(combined, return_inverse=True)
+            sums = np.zeros(uniq.shape[0], dtype=np.int64)
+            np.add.at(sums, inverse.reshape(-1), counts)
         out: dict[int, Raw] = {}
         zero = self.reckoner.zero
         for code, total in zip(uniq.tolist(), sums.tolist(), strict=True):

@@ -3,6 +3,7 @@ SQLite store: exit 0 when everything checks, exit 5 naming what did not match.""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -103,9 +104,22 @@ def test_audit_verify(capsys: pytest.CaptureFixture[str], store: tuple[str, list
     db, _ = store
     code, out, _ = run(capsys, "audit", "verify", "--db", db)
     assert code == 0 and "the audit log checks" in out
+    head = re.search(r"head (\d+:[0-9a-f]{64})", out)
+    assert head is not None
     database = Database(db)
+    with database.engine.begin() as connection:
+        last = connection.exec_driver_sql("SELECT max(seq) FROM audit_seals").scalar()
+        entry = connection.exec_driver_sql(
+            f"SELECT entry_id FROM audit_seals WHERE seq = {last}"
+        ).scalar()
+        connection.exec_driver_sql(f"DELETE FROM audit_seals WHERE seq = {last}")
+        connection.exec_driver_sql(f"DELETE FROM audit WHERE id = {entry}")
+    code, out, _ = run(capsys, "audit", "verify", "--db", db)
+    assert code == 0  # the last entry cut off: only a head published earlier shows it
+    code, out, _ = run(capsys, "audit", "verify", "--db", db, "--head", head.group(1))
+    assert code == 5 and "the log ends at entry" in out
     with database.engine.begin() as connection:
         connection.exec_driver_sql("UPDATE audit SET actor = 'someone else' WHERE id = 3")
     database.dispose()
-    code, out, _err = run(capsys, "audit", "verify", "--db", db)
+    code, out, _ = run(capsys, "audit", "verify", "--db", db)
     assert code == 5 and "entry 3" in out and "altered" in out

@@ -6,8 +6,10 @@ import click
 from rich.table import Table
 
 from shortlist.cli.edition import at_option, clock, console, db_option, open_database, settings
+from shortlist.errors import InputError
 from shortlist.service.record import audit_problems
 from shortlist.trust.canonical import VerificationError
+from shortlist.trust.chain import Head
 
 
 @click.group("audit")
@@ -15,19 +17,33 @@ def audit() -> None:
     """The audit log: every administrative act, hash-chained and signed by the body."""
 
 
+def _head(text: str | None) -> Head | None:
+    if not text:
+        return None
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or len(digest) != 64:
+        raise InputError(f"--head {text!r}: give it as SEQ:HASH, as `audit verify` printed it")
+    return Head(int(seq), digest.lower())
+
+
 @audit.command("verify")
+@click.option(
+    "--head", "head", metavar="SEQ:HASH",
+    help="A head printed (and published) earlier: entries cut off after it are caught too.",
+)  # fmt: skip
 @db_option
 @at_option
-def verify_cmd(database: str | None, at: str | None) -> None:
+def verify_cmd(head: str | None, database: str | None, at: str | None) -> None:
     """Check the database's audit log against the body's key file: any entry changed, deleted,
-    inserted or reordered fails."""
+    inserted or reordered fails (exit 5)."""
     with open_database(settings(database)).unit_of_work() as uow:
-        entries, problems = audit_problems(uow, clock(at).now())
+        now_head, problems = audit_problems(uow, clock(at).now(), _head(head))
     if problems:
         for problem in problems:
             console.print(f"[red]{problem}[/red]")
         raise VerificationError(f"the audit log does not check: {len(problems)} problems")
-    console.print(f"the audit log checks: {entries} entries, chained and signed")
+    console.print(f"the audit log checks: {now_head.seq} entries, chained and signed")
+    console.print(f"head {now_head.seq}:{now_head.hash} (publish it; check later with --head)")
 
 
 @audit.command("show")

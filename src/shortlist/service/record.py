@@ -29,7 +29,7 @@ from shortlist.store.records import RoundRecord
 from shortlist.trust import record_layout as layout
 from shortlist.trust.body import BodyKey
 from shortlist.trust.canonical import canonical
-from shortlist.trust.chain import SealedEntry, chain_problems, head_of
+from shortlist.trust.chain import Head, SealedEntry, chain_problems, head_of
 from shortlist.trust.manifest import sign_manifest
 
 #: Below this many ballots a round's record publishes its outcome only (see docs/trust.md).
@@ -162,14 +162,16 @@ def _custodians(uow: UnitOfWork, record: RoundRecord, log: list[SealedEntry]) ->
     return {"round": record.label, "election_key": public, "entries": entries}
 
 
-def audit_problems(uow: UnitOfWork, now: datetime) -> tuple[int, list[str]]:
-    """Check the database's audit log against the body's key file: how many entries, and
-    everything wrong (altered, deleted, inserted or reordered entries; unsealed rows; a key
-    registered in the database that is not the key file's)."""
+def audit_problems(
+    uow: UnitOfWork, now: datetime, head: Head | None = None
+) -> tuple[Head, list[str]]:
+    """Check the database's audit log against the body's key file: its head, and everything
+    wrong (altered, deleted, inserted or reordered entries; unsealed rows; a key registered in
+    the database that is not the key file's; with ``head``, entries cut off after it)."""
     registered = uow.audit.registered_key()
     log, loose = uow.audit.sealed()
     if registered is None:
-        return len(log), ([] if not log and not loose else ["no body key is registered"])
+        return head_of(log), ([] if not log and not loose else ["no body key is registered"])
     key = uow.audit.key_file.load(create=False)
     problems = []
     if key.public != registered:
@@ -177,6 +179,6 @@ def audit_problems(uow: UnitOfWork, now: datetime) -> tuple[int, list[str]]:
             f"the database's registered body key {registered.fingerprint[:16]} is not the key "
             f"file's {key.public.fingerprint[:16]} (the key or the log was replaced)"
         )
-    problems += chain_problems(log, key.public)
+    problems += chain_problems(log, key.public, head)
     problems += [f"audit row {i} has no place in the chain (inserted)" for i in loose]
-    return len(log), problems
+    return head_of(log), problems

@@ -197,3 +197,30 @@ def test_an_altered_ciphertext_stops_unsealing_and_changes_nothing(
             unseal(uow, DIRECTING, clock)
         assert rounds.find(uow, DIRECTING).status is RoundStatus.CLOSED
         assert _unsealed_rows(uow) == 0
+
+
+def test_a_ballot_added_or_removed_after_close_stops_unsealing(
+    loaded: Database, clock: SimulatedClock
+) -> None:
+    """Anyone may seal a valid ballot with the public key; the board published at close shows
+    that it was not in the box then."""
+    with loaded.unit_of_work() as uow:
+        _cast_and_close(uow, clock)
+        record = rounds.find(uow, DIRECTING)
+        key = sealing.election_key(uow, DIRECTING)
+        assert key is not None
+        stuffed = keys.seal_ballot(key.public_key, ["t"], sealing.ballot_room(
+            record.spec.ballot, record.slate or ()))  # fmt: skip
+        uow.ballots.put(record.id, "stuffed", stuffed, keys.tracker(stuffed))
+        uow.commit()
+        with pytest.raises(SealingError, match="1 sealed ballots not on it, 0 on it missing"):
+            unseal(uow, DIRECTING, clock)
+        cast = [tr for tr, _ in uow.ballots.sealed(record.id) if tr != keys.tracker(stuffed)]
+        removed = cast[0]
+        uow.connection.execute(t.ballots.delete().where(t.ballots.c.tracker.in_(
+            [removed, keys.tracker(stuffed)])))  # fmt: skip
+        uow.commit()
+        with pytest.raises(SealingError, match="0 sealed ballots not on it, 1 on it missing"):
+            unseal(uow, DIRECTING, clock)
+        assert rounds.find(uow, DIRECTING).status is RoundStatus.CLOSED
+        assert _unsealed_rows(uow) == 0

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from shortlist.domain.errors import LifecycleError
 from shortlist.domain.lifecycle import RoundStatus, check_step
 from shortlist.domain.model import BallotSpec
+from shortlist.service import board
 from shortlist.service.clock import Clock
 from shortlist.service.refs import RoundRef
 from shortlist.service.rounds import find
@@ -128,7 +129,9 @@ def unseal(
     if stored is None:
         raise SealingError(f"round {ref} has no election key")
     private = _rebuild(str(ref), stored, shares)
-    opened = _open_all(str(ref), private, uow.ballots.sealed(record.id))
+    sealed = uow.ballots.sealed(record.id)
+    _check_against_board(uow, ref, [tracker for tracker, _ in sealed])
+    opened = _open_all(str(ref), private, sealed)
     del private  # the key lives only in this call (Python may keep the bytes until reused)
     random.SystemRandom().shuffle(opened)
     uow.keys.put_unsealed(record.id, opened)
@@ -138,6 +141,17 @@ def unseal(
     uow.audit.write(clock.now(), actor, "round.unseal", str(ref), detail=detail)
     uow.commit()
     return uow.rounds.get(record.id)
+
+
+def _check_against_board(uow: UnitOfWork, ref: RoundRef, trackers: Sequence[str]) -> None:
+    """Refuse a box that is not the one published at close (a ballot added or removed since)."""
+    published = set(board.board_of(uow, ref).trackers)
+    added, missing = set(trackers) - published, published - set(trackers)
+    if added or missing:
+        raise SealingError(
+            f"round {ref}: the box does not match the board published at close "
+            f"({len(added)} sealed ballots not on it, {len(missing)} on it missing from the box)"
+        )
 
 
 def _open_all(round: str, private: bytes, sealed: Sequence[tuple[str, bytes]]) -> list[object]:

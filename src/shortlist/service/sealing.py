@@ -2,10 +2,12 @@
 
 Before a round opens it gets an election key pair. The public key seals every ballot when it is
 cast; the private key is split k-of-n (Shamir) among named custodians, each share sealed to its
-custodian's own public key, and then forgotten: the server never holds it. After close, any k
-custodians open their shares; :func:`unseal` rebuilds the key in memory only, opens every
-ballot, shuffles them (``random.SystemRandom``) and stores the anonymised ballots in that order,
-and lets the key go. Counting reads only those.
+custodian's own public key, and then forgotten: it is never stored. After close, any k
+custodians open their shares; :func:`unseal` rebuilds the key in memory only, checks the box
+against the board published at close, opens every ballot, shuffles them
+(``random.SystemRandom``) and stores the anonymised ballots in that order, and lets the key go.
+Counting reads only those. Ballots are sealed by the server as they are cast, so the running
+server sees each one for an instant; a copy of the database never shows one.
 """
 
 from __future__ import annotations

@@ -9,12 +9,14 @@ import pytest
 from member_steps import HTML, Site, audit_actions, site
 from web_helpers import TestClient, csrf_of, sign_in
 
-from browser.harness import body_text
+from browser.harness import body_text, loopback_socket
 from shortlist.service import voting
 from shortlist.service.accounts import NewAdministrator
 from shortlist.service.clock import SimulatedClock
+from shortlist.service.mail import SmtpMailer
 from shortlist.service.refs import RoundRef
 from shortlist.store.database import Database
+from shortlist.web.app import create_app
 from shortlist.web.settings import WebSettings
 
 MAIL = "/admin/editions/member-awards/members"
@@ -78,3 +80,25 @@ def test_nobody_signed_in_sends_nothing(client: TestClient, member_site: Site) -
     assert client.post(MAIL + "/invite", data={"csrf_token": csrf_of(client)}).status_code == 401
     assert client.post(MAIL + "/invite").status_code == 403  # no CSRF token
     assert member_site.smtp.mailbox.messages == []
+
+
+def test_a_refused_delivery_is_reported_on_the_page(
+    web_settings: WebSettings,
+    member_site: Site,
+    administrator: NewAdministrator,
+) -> None:
+    closed = loopback_socket()  # bound, never accepting: the mail server "refuses"
+    try:
+        mailer = SmtpMailer("127.0.0.1", closed.getsockname()[1], "a@example.test", timeout=5)
+        app = create_app(
+            web_settings, database=member_site.database, clock=member_site.clock, mailer=mailer
+        )
+        with TestClient(app, raise_server_exceptions=False) as client:
+            sign_in(client, administrator, member_site.clock)
+            data = {"csrf_token": csrf_of(client), "member": "m02"}
+            page = client.post(MAIL + "/resend", data=data, headers=HTML)
+    finally:
+        closed.close()
+    assert page.status_code == 200 and "A new sign-in link: 0 sent" in page.text
+    assert "refused delivery to: m02" in page.text
+    assert audit_actions(member_site.database)[-1] == "members.resend-failed"

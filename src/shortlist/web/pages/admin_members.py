@@ -8,12 +8,14 @@ on the roll, and whose delivery the mail server refused.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from shortlist.service import access
+from shortlist.store.records import AuditEntry
 from shortlist.web.auth import Administrator, Observer
 from shortlist.web.deps import ClockNow, Settings, Uow, mailer, page_router
 from shortlist.web.templating import render
@@ -27,25 +29,54 @@ WHAT = {
 }
 
 
-def _page(
-    request: Request, uow: Uow, edition: str, sent: str = "", mailing: Any = None
+@dataclass(frozen=True)
+class Report:
+    """What the last mailing of a kind did, read back from the audit log."""
+
+    what: str
+    sent: int
+    skipped: tuple[str, ...]
+    failed: tuple[str, ...]
+
+
+def _report(history: list[AuditEntry], action: str) -> Report | None:
+    done = [i for i, e in enumerate(history) if e.action == action]
+    if action not in WHAT or not done:
+        return None
+    entry = history[done[-1]]
+    after = history[done[-1] + 1 : done[-1] + 2]
+    failed = (
+        tuple(after[0].detail["failed"])
+        if after and after[0].action == action + "-failed" and after[0].detail
+        else ()
+    )
+    detail = entry.detail or {}
+    return Report(
+        WHAT[action],
+        int(detail.get("to", 0)) - len(failed),
+        tuple(detail.get("skipped", ())),
+        failed,
+    )
+
+
+@router.get("")
+def mail_page(
+    request: Request, edition: str, uow: Uow, account: Observer, sent: str = ""
 ) -> Response:
     found = uow.editions.get(edition)
     voting = [m for m in uow.editions.members(uow.editions.id_of(edition)) if m.status.votes]
+    history = [e for e in uow.audit.entries(edition) if e.action.startswith("members.")]
     context = {
         "edition": found, "voting": len(voting),
         "without_email": sorted(m.number for m in voting if not m.email),
-        "sent": WHAT.get(sent, ""), "mailing": mailing,
-        "history": [
-            e for e in uow.audit.entries(edition) if e.action.startswith("members.")
-        ][-10:],
+        "report": _report(history, sent), "history": history[-10:],
     }  # fmt: skip
     return render(request, "member/admin_mail.html", context)
 
 
-@router.get("")
-def mail_page(request: Request, edition: str, uow: Uow, account: Observer) -> Response:
-    return _page(request, uow, edition)
+def _done(edition: str, action: str) -> Response:
+    """Post/redirect/get: reloading the page does not send the mail again."""
+    return RedirectResponse(f"/admin/editions/{edition}/members?sent={action}", status_code=303)
 
 
 @router.post("/invite")
@@ -57,10 +88,8 @@ def invite(
     settings: Settings,
     account: Administrator,
 ) -> Response:
-    mailing = access.invite(
-        uow, edition, clock, mailer(request), settings.public_origin, account.name
-    )
-    return _page(request, uow, edition, "members.invite", mailing)
+    access.invite(uow, edition, clock, mailer(request), settings.public_origin, account.name)
+    return _done(edition, "members.invite")
 
 
 @router.post("/resend")
@@ -73,10 +102,10 @@ def resend(
     settings: Settings,
     account: Administrator,
 ) -> Response:
-    mailing = access.resend(
+    access.resend(
         uow, edition, member.strip(), clock, mailer(request), settings.public_origin, account.name
     )
-    return _page(request, uow, edition, "members.resend", mailing)
+    return _done(edition, "members.resend")
 
 
 @router.post("/remind")
@@ -88,7 +117,5 @@ def remind(
     settings: Settings,
     account: Administrator,
 ) -> Response:
-    mailing = access.remind(
-        uow, edition, clock, mailer(request), settings.public_origin, account.name
-    )
-    return _page(request, uow, edition, "members.remind", mailing)
+    access.remind(uow, edition, clock, mailer(request), settings.public_origin, account.name)
+    return _done(edition, "members.remind")

@@ -15,8 +15,8 @@ from shortlist.service import board, commitments, record
 from shortlist.service.clock import SimulatedClock
 from shortlist.store.database import Database
 from shortlist.trust.body import BodyKey
-from shortlist.trust.canonical import VerificationError
 from shortlist.trust.cards import check_card
+from shortlist.trust.errors import VerificationError
 from shortlist.trust.record_check import check_record
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shortlist.trust.body import BodyKey
-from shortlist.trust.canonical import VerificationError
 from shortlist.trust.cards import Card, check_card, make_card
+from shortlist.trust.errors import VerificationError
 
 KEY = BodyKey.generate()
 

@@ -8,8 +8,8 @@ from rich.table import Table
 from shortlist.cli.edition import at_option, clock, console, db_option, open_database, settings
 from shortlist.errors import InputError
 from shortlist.service.record import audit_problems
-from shortlist.trust.canonical import VerificationError
 from shortlist.trust.chain import Head
+from shortlist.trust.errors import VerificationError
 
 
 @click.group("audit")

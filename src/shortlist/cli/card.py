@@ -13,8 +13,8 @@ from shortlist.cli.record import read_record
 from shortlist.service import commitments
 from shortlist.service.refs import RoundRef
 from shortlist.trust import record_layout as layout
-from shortlist.trust.canonical import VerificationError
 from shortlist.trust.cards import Card, check_card
+from shortlist.trust.errors import VerificationError
 
 
 @click.group("card")

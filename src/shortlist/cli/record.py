@@ -11,7 +11,7 @@ from rich.table import Table
 from shortlist.cli.edition import at_option, clock, console, db_option, open_database, settings
 from shortlist.service import record as record_service
 from shortlist.service.refs import RoundRef
-from shortlist.trust.canonical import VerificationError
+from shortlist.trust.errors import VerificationError
 from shortlist.trust.record_check import Check, check_record
 
 

@@ -19,8 +19,9 @@ from shortlist.store import tables as t
 from shortlist.store.body_key import BodyKeyFile
 from shortlist.store.records import AuditEntry
 from shortlist.trust.body import BodyKey, BodyPublicKey
-from shortlist.trust.canonical import VerificationError, instant, plain
+from shortlist.trust.canonical import instant, plain
 from shortlist.trust.chain import GENESIS, Head, LogEntry, SealedEntry, seal_entry
+from shortlist.trust.errors import VerificationError
 
 #: The advisory lock that queues PostgreSQL writers on the chain's head.
 _CHAIN_LOCK = 0x5E417

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from shortlist.trust.body import BodyKey
-from shortlist.trust.canonical import VerificationError
+from shortlist.trust.errors import VerificationError
 
 SUFFIX = ".body-key"
 

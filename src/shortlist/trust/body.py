@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
-from shortlist.trust.canonical import VerificationError, sha256_hex
+from shortlist.trust.canonical import sha256_hex
+from shortlist.trust.errors import VerificationError
 
 KEY_FILE_HEADER = "shortlist-body-key/1"
 

@@ -12,14 +12,6 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from shortlist.errors import ShortlistError
-
-
-class VerificationError(ShortlistError):
-    """A hash, signature, chain, card or record does not check; the message says which."""
-
-    exit_code = 5
-
 
 def canonical(document: Any) -> bytes:
     """The canonical JSON bytes of ``document``."""

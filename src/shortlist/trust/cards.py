@@ -16,7 +16,8 @@ from html import escape
 from typing import Any
 
 from shortlist.trust.body import BodyKey, BodyPublicKey
-from shortlist.trust.canonical import VerificationError, canonical
+from shortlist.trust.canonical import canonical
+from shortlist.trust.errors import VerificationError
 
 FORMAT = "shortlist-card/1"
 _SVG = "{http://www.w3.org/2000/svg}"

@@ -18,9 +18,10 @@ from shortlist.errors import ShortlistError
 from shortlist.trust import record_layout as layout
 from shortlist.trust.board import Board
 from shortlist.trust.body import BodyPublicKey
-from shortlist.trust.canonical import VerificationError, digest, plain, sha256_hex
+from shortlist.trust.canonical import digest, plain, sha256_hex
 from shortlist.trust.chain import Head, SealedEntry, chain_problems
 from shortlist.trust.commitment import Commitment
+from shortlist.trust.errors import VerificationError
 from shortlist.trust.manifest import Manifest, manifest_problems
 from shortlist.trust.recount import outcome_of, recount
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -165,7 +165,7 @@ class RateWindows:
         """Count one hit on ``key`` in the window containing ``at``: (hits so far, window end)."""
         seconds = int(period.total_seconds())
         start = int(at.timestamp()) // seconds * seconds
-        ends = at + timedelta(seconds=start + seconds - at.timestamp())
+        ends = datetime.fromtimestamp(start + seconds, UTC)
         window = f"{key}@{start}"
         table = t.rate_windows
         dialect = postgresql if self.c.dialect.name == "postgresql" else sqlite

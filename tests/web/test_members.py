@@ -218,6 +218,11 @@ def test_tampered_forms_are_refused(client: TestClient, member_site: Site) -> No
     ):
         cast = client.post(PICTURE + "/cast", data={"csrf_token": csrf, **fields})
         assert cast.status_code == 422 and message in cast.json()["error"]["message"]
+    in_page = client.post(
+        PICTURE + "/cast", data={"csrf_token": csrf, "order": "quartz,zzz"}, headers=HTML
+    )  # a browser gets its ballot back, saying what is wrong
+    assert in_page.status_code == 422 and 'role="alert"' in in_page.text
+    assert "not on this round" in in_page.text and "Review your ballot" in in_page.text
     bad_action = client.post(PICTURE, data={"csrf_token": csrf, "action": "add:"}, headers=HTML)
     assert bad_action.status_code == 422
     no_csrf = client.post(PICTURE + "/cast", data={"order": "tide"})

@@ -18,9 +18,11 @@ from shortlist.domain.errors import BallotRefused
 from shortlist.domain.model import BallotKind
 from shortlist.domain.voting import Marks
 from shortlist.service import access, member_rounds, rounds, voting
+from shortlist.service.clock import Clock
 from shortlist.service.refs import RoundRef
+from shortlist.store.database import UnitOfWork
 from shortlist.web.deps import ClockNow, Db, Settings, Uow, mailer, page_router
-from shortlist.web.errors import ApiError
+from shortlist.web.errors import ApiError, wants_html
 from shortlist.web.pages.ballot_forms import (
     FormFields,
     apply_action,
@@ -205,15 +207,38 @@ async def cast(
     fields = await _fields(request)
     with db.unit_of_work() as uow:
         spec = rounds.find(uow, ref).spec.ballot  # the cast below checks the member may vote
-        done = member_rounds.cast_and_mail(
-            uow, ref, member[1], marks_of(spec, fields), clock, mailer(request)
-        )
+        try:
+            done = member_rounds.cast_and_mail(
+                uow, ref, member[1], marks_of(spec, fields), clock, mailer(request)
+            )
+        except BallotRefused as exc:
+            return _refused_cast(request, uow, ref, member[1], clock, fields, exc)
         page = member_rounds.ballot_page(uow, ref, member[1], clock)
     context = {
         "page": page, "receipt": done.receipt, "mailed": done.mailed,
         "at": done.receipt.at.astimezone(page.closes.tzinfo),
     }  # fmt: skip
     return render(request, "member/receipt.html", context)
+
+
+def _refused_cast(
+    request: Request,
+    uow: UnitOfWork,
+    ref: RoundRef,
+    member: str,
+    clock: Clock,
+    fields: FormFields,
+    refusal: BallotRefused,
+) -> Response:
+    """A browser gets its ballot back with the reason (422), while the round is still open to
+    the member; anything else gets the refusal in the one error shape."""
+    if not wants_html(request):
+        raise refusal
+    try:
+        page = member_rounds.ballot_page(uow, ref, member, clock)
+    except BallotRefused:
+        raise refusal from None
+    return _ballot(request, page, order_of(fields), status=422, problem=str(refusal))
 
 
 @router.post("/ballot/{category}/{round_key}/viewing")

@@ -270,15 +270,17 @@ def main() -> None:
     finally:
         server.stop()
     when = datetime.now(UTC).strftime("%d %b %Y")
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(
         f"Casting through the web app, {args.ballots} members, {args.concurrency} clients, "
-        f"{args.workers} workers, PostgreSQL, loopback ({when}, {os.cpu_count()} cores):\n"
+        f"{args.workers} workers, PostgreSQL, loopback ({when}, {os.cpu_count()} cores, "
+        f"load average at the end {load}):\n"
     )
     print(
-        "| run | acknowledged | failed (not acknowledged) | seconds | ballots/s | p50 ms "
+        "| run | acknowledged | unanswered (retried) | refused | seconds | ballots/s | p50 ms "
         "| p99 ms | acknowledged but lost |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for cells in rows:
         print("| " + " | ".join(cells) + " |")
 

@@ -272,33 +272,34 @@ def _recount(
 ) -> list[str]:
     if not document or not board:
         return ["not recounted: the board or results could not be read"]
-    path = f"{folder}/{layout.BALLOTS}"
-    if path not in files:
-        if document["ballots"] >= min_ballots:
-            return [f"{path}: missing, but {document['ballots']} ballots are published in full"]
-        return []
-    published = _json(files, path)
-    marks = published["ballots"]
-    found = []
-    if published.get("round") != label:
-        found.append(f"{path}: ballots of {published.get('round')} filed under {label}")
-    if len(marks) != len(board[0].trackers) or len(marks) != document["ballots"]:
-        found.append(
-            f"{label}: {len(marks)} ballots published, {len(board[0].trackers)} trackers on the "
-            f"board, {document['ballots']} counted"
-        )
-    return found + _recount_problems(label, document, specs, marks)
-
-
-def _recount_problems(
-    label: str, document: dict[str, Any], specs: dict[str, RoundSpec], marks: list[Any]
-) -> list[str]:
     spec = specs.get(label)
     if spec is None:
         return [f"{label}: not a round of the edition in {layout.EDITION}"]
     found = []
     if document["method"] != spec.method or document["rules"] != plain(dict(spec.rules)):
         found.append(f"{label}: counted by other rules than the edition declares")
+    if document["ballots"] != len(board[0].trackers):
+        found.append(
+            f"{label}: {document['ballots']} counted, {len(board[0].trackers)} on the board"
+        )
+    path = f"{folder}/{layout.BALLOTS}"
+    if path not in files:
+        if document["ballots"] >= min_ballots:
+            found.append(f"{path}: missing, but {document['ballots']} ballots are published")
+        return found
+    published = _json(files, path)
+    marks = published["ballots"]
+    if published.get("round") != label:
+        found.append(f"{path}: ballots of {published.get('round')} filed under {label}")
+    if len(marks) != document["ballots"]:
+        found.append(f"{label}: {len(marks)} ballots published, {document['ballots']} counted")
+    return found + _recount_problems(label, document, spec, marks)
+
+
+def _recount_problems(
+    label: str, document: dict[str, Any], spec: RoundSpec, marks: list[Any]
+) -> list[str]:
+    found = []
     result = recount(spec.method, dict(spec.rules), spec.ballot, document["slate"], marks)
     if digest(plain(result.to_json())) != document["result_sha256"]:
         found.append(f"{label}: the recount differs from the committed result")

@@ -15,6 +15,7 @@ ROUTERS: tuple[str, ...] = (
     "shortlist.web.pages.admin_members:router",
     "shortlist.web.pages.admin_auth:router",
     "shortlist.web.pages.admin:router",
+    "shortlist.web.pages.admin_accounts:router",
     "shortlist.web.api.editions:router",
     "shortlist.web.pages.results:router",
     "shortlist.web.api.results:router",

@@ -58,6 +58,11 @@ def test_export_then_verify(
     code, out, err = run(capsys, "verify", str(out_dir))
     assert code == 0, err
     assert "all 9 checks passed" in out
+    fingerprint = Database(db).body_key.load(create=False).public.fingerprint
+    code, out, err = run(capsys, "verify", str(out_dir), "--body-key", fingerprint[:12])
+    assert code == 0, err
+    code, out, err = run(capsys, "verify", str(out_dir), "--body-key", "0" * 12)
+    assert code == 5 and f"the body key is {fingerprint}" in err
     board = out_dir / "rounds/picture/nominations/board.json"
     board.write_bytes(board.read_bytes().replace(b'"trackers": [\n  "', b'"trackers": [\n  "0'))
     code, out, err = run(capsys, "verify", str(out_dir))

@@ -316,3 +316,18 @@ def test_an_observer_cannot_upload(
         files={"edition": ("a.toml", EDITION.encode()), "members": ("r.csv", b"")},
     )
     assert refused.status_code == 403
+
+
+def test_the_api_pages_through_the_audit_log(
+    client: TestClient, loaded: Database, observer: NewAdministrator, clock: SimulatedClock
+) -> None:
+    sign_in(client, observer, clock)
+    every = client.get("/api/v1/audit", params={"limit": 1000}).json()
+    assert [e["action"] for e in every][:1] == ["edition.load"]
+    first = client.get("/api/v1/audit", params={"limit": 1}).json()
+    rest = client.get("/api/v1/audit", params={"after": first[0]["id"], "limit": 1000}).json()
+    assert first + rest == every
+    mine = client.get("/api/v1/audit", params={"target": observer.name}).json()
+    assert {e["action"] for e in mine} == {"administrator.add", "administrator.sign-in"}
+    refused = client.get("/api/v1/audit", params={"limit": 0})
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "query.limit"

@@ -8,9 +8,9 @@ never what: no tally is served here (results are served after announcement by th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from shortlist.domain.errors import NotFound
@@ -90,6 +90,16 @@ class TurnoutOut(BaseModel):
 
 class RoundTurnoutOut(TurnoutOut):
     branches: list[BranchTurnoutOut]
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    reason: str
+    detail: dict[str, Any] | None
 
 
 class Act(BaseModel):
@@ -201,6 +211,22 @@ def round_turnout(
         closes=record.spec.window.closes,
         branches=[BranchTurnoutOut(**b.__dict__) for b in turnout.by_branch(uow, ref)],
     )
+
+
+@router.get("/audit", response_model=list[AuditEntryOut])
+def audit(
+    uow: Uow,
+    account: Observer,
+    target: Annotated[
+        str, Query(max_length=300, description="Entries whose target starts so")
+    ] = "",
+    after: Annotated[int, Query(ge=0, description="Only entries with a greater id")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[AuditEntryOut]:
+    """The audit log, oldest first; page with ``after`` (the last id read)."""
+    return [
+        AuditEntryOut(**entry.__dict__) for entry in uow.audit.entries(target) if entry.id > after
+    ][:limit]
 
 
 @router.post(

@@ -60,3 +60,8 @@ def test_migrations_keep_the_data_of_a_populated_database(empty: Database) -> No
         assert [a.reason for a in uow.audit.entries()] == ["after the upgrade"]
     empty.migrate()
     assert empty.revision() == Database.newest()
+
+
+def test_the_migrations_form_one_line() -> None:
+    """Every revision has one successor at most: a fresh database ends at one head."""
+    assert "+" not in Database.newest()

@@ -156,7 +156,7 @@ class Tokens:
 
 
 class RateWindows:
-    """Fixed-window counters shared by every worker."""
+    """Fixed-window counters shared by every worker: one atomic upsert per hit."""
 
     def __init__(self, connection: Connection) -> None:
         self.c = connection
@@ -169,16 +169,11 @@ class RateWindows:
         window = f"{key}@{start}"
         table = t.rate_windows
         dialect = postgresql if self.c.dialect.name == "postgresql" else sqlite
-        self.c.execute(
-            dialect.insert(table)
-            .values(key=window, hits=0, ends_at=ends)
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
+        upsert = dialect.insert(table).values(key=window, hits=1, ends_at=ends)
         hits = self.c.execute(
-            update(table)
-            .where(table.c.key == window)
-            .values(hits=table.c.hits + 1)
-            .returning(table.c.hits)
+            upsert.on_conflict_do_update(
+                index_elements=["key"], set_={"hits": table.c.hits + 1}
+            ).returning(table.c.hits)
         ).scalar_one()
         return int(hits), ends
 

@@ -161,12 +161,11 @@ def limit(
 ) -> None:
     """Count one hit of ``subject`` on ``scope``; over ``per_minute`` in this minute: 429."""
     now = clock.now()
-    with database.unit_of_work() as uow:
-        windows = RateWindows(uow.connection)
+    with database.engine.begin() as connection:  # its own short transaction, committed here
+        windows = RateWindows(connection)
         hits, ends = windows.hit(f"{scope}:{subject}", now, timedelta(minutes=1))
         if hits == 1:
             windows.forget_before(now)
-        uow.commit()
     if hits > per_minute:
         wait = max(1, int((ends - now).total_seconds()) + 1)
         raise ApiError(

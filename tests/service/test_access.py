@@ -12,9 +12,10 @@ import pytest
 from small_edition import EDITION, at, roll
 
 from browser.harness import SmtpServer, body_text, loopback_socket
+from sealing_steps import open_sealed
 from shortlist.domain.edition_file import read_edition
 from shortlist.domain.errors import BallotRefused
-from shortlist.service import access, editions, member_rounds, rounds, voting
+from shortlist.service import access, editions, member_rounds, voting
 from shortlist.service.clock import SimulatedClock
 from shortlist.service.mail import MailError, Message, Outbox, SmtpMailer
 from shortlist.service.refs import RoundRef
@@ -42,12 +43,16 @@ def mailer(smtp: SmtpServer) -> SmtpMailer:
 
 
 @pytest.fixture
-def members(database: Database, clock: SimulatedClock) -> Database:
-    """The small edition, its windows shown in Los Angeles, every member with an address but
-    d10 (who has none)."""
-    edition = read_edition(
-        "test.toml", text=EDITION.replace('timezone = "UTC"', f'timezone = "{LA}"')
-    )
+def edition_la() -> str:
+    """The small edition's text, its windows shown in Los Angeles."""
+    return EDITION.replace('timezone = "UTC"', f'timezone = "{LA}"')
+
+
+@pytest.fixture
+def members(database: Database, clock: SimulatedClock, edition_la: str) -> Database:
+    """The small edition (in Los Angeles), every member with an address but d10 (who has
+    none)."""
+    edition = read_edition("test.toml", text=edition_la)
     people = [replace(m, email="" if m.number == "d10" else address(m.number)) for m in roll()]
     with database.unit_of_work() as uow:
         editions.load_edition(uow, edition, people, clock, "admin")
@@ -57,13 +62,7 @@ def members(database: Database, clock: SimulatedClock) -> Database:
 def open_nominations(database: Database, clock: SimulatedClock) -> None:
     clock.set(at("2025-01-10T10:00"))
     with database.unit_of_work() as uow:
-        try:  # sealed ballots: a round opens only with an election key
-            from sealing_steps import seal
-
-            seal(uow, NOMINATIONS, clock)
-        except ImportError:
-            pass
-        rounds.open_round(uow, NOMINATIONS, clock, "admin")
+        open_sealed(uow, NOMINATIONS, clock)
 
 
 def vote(database: Database, clock: SimulatedClock, member: str) -> voting.Receipt:
@@ -280,3 +279,25 @@ def test_a_receipt_without_an_address_is_not_mailed(
     with members.unit_of_work() as uow:
         done = member_rounds.cast_and_mail(uow, NOMINATIONS, "d10", ["q"], clock, outbox)
     assert not done.mailed and outbox.messages == []
+
+
+def test_a_mailing_goes_on_past_a_bad_address_and_across_connections(
+    database: Database, edition_la: str, clock: SimulatedClock, smtp: SmtpServer
+) -> None:
+    people = [
+        replace(m, email="no-address-here" if m.number == "d03" else address(m.number))
+        for m in roll()
+        if m.number.startswith("d")
+    ]
+    with database.unit_of_work() as uow:
+        editions.load_edition(uow, read_edition("t.toml", text=edition_la), people, clock, "admin")
+    mailer = replace(SmtpMailer(smtp.host, smtp.port, "awards@example.test"), per_connection=4)
+    with database.unit_of_work() as uow:
+        mailing = access.invite(uow, "test-awards", clock, mailer, BASE, "admin")
+    assert mailing.failed == ("d03",) and len(mailing.sent) == 9
+    assert sorted(str(m["To"]) for m in smtp.mailbox.messages) == sorted(
+        address(n) for n in mailing.sent
+    )
+    with database.unit_of_work() as uow:
+        failure = uow.audit.entries()[-1]
+    assert failure.action == "members.invite-failed" and "no-address-here" in failure.reason

@@ -22,7 +22,7 @@ from shortlist.domain.model import Member
 from shortlist.domain.times import human
 from shortlist.errors import InputError
 from shortlist.service.clock import Clock
-from shortlist.service.mail import Mailer, MailError, Message
+from shortlist.service.mail import Mailer, Message
 from shortlist.store.access import not_voted
 from shortlist.store.account_repositories import TokenRecord, Tokens
 from shortlist.store.database import UnitOfWork
@@ -187,14 +187,10 @@ def _post(
     detail = {"to": len(letters), "skipped": list(skipped)}
     uow.audit.write(clock.now(), actor, action, edition, detail=detail)
     uow.commit()
-    sent, failed, reasons = [], [], []
-    for member, message in letters:
-        try:
-            mailer.send(message)
-            sent.append(member.number)
-        except MailError as exc:
-            failed.append(member.number)
-            reasons.append(str(exc))
+    outcomes = mailer.send_all([message for _, message in letters])
+    sent = [m.number for (m, _), error in zip(letters, outcomes, strict=True) if error is None]
+    failed = [m.number for (m, _), error in zip(letters, outcomes, strict=True) if error]
+    reasons = [str(error) for error in outcomes if error]
     if failed:
         detail = {"failed": failed}
         uow.audit.write(clock.now(), actor, action + "-failed", edition, reasons[0], detail)

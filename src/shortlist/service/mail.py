@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -35,6 +36,9 @@ class Mailer(Protocol):
     def send(self, message: Message) -> None:
         """Hand ``message`` over for delivery; :class:`MailError` if that fails."""
 
+    def send_all(self, messages: Sequence[Message]) -> list[MailError | None]:
+        """Hand over each message (a mailing: few connections); per message, None or why not."""
+
 
 @dataclass
 class Outbox:
@@ -45,10 +49,15 @@ class Outbox:
     def send(self, message: Message) -> None:
         self.messages.append(message)
 
+    def send_all(self, messages: Sequence[Message]) -> list[MailError | None]:
+        self.messages.extend(messages)
+        return [None] * len(messages)
+
 
 @dataclass(frozen=True)
 class SmtpMailer:
-    """Send through an SMTP server: ``starttls`` upgrades the connection before ``user`` logs in."""
+    """Send through an SMTP server: ``starttls`` upgrades the connection before ``user`` logs in;
+    a mailing goes ``per_connection`` messages to a connection."""
 
     host: str
     port: int
@@ -57,21 +66,47 @@ class SmtpMailer:
     user: str | None = None
     password: str | None = None
     timeout: float = 10.0
+    per_connection: int = 100  # messages on one connection before a new one (servers limit it)
 
     def send(self, message: Message) -> None:
-        email = self._email(message)
+        found = self.send_all([message])[0]
+        if found is not None:
+            raise found
+
+    def send_all(self, messages: Sequence[Message]) -> list[MailError | None]:
+        outcomes: list[MailError | None] = []
+        for start in range(0, len(messages), self.per_connection):
+            outcomes += self._send_batch(messages[start : start + self.per_connection])
+        return outcomes
+
+    def _send_batch(self, batch: Sequence[Message]) -> list[MailError | None]:
+        outcomes: list[MailError | None] = []
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
                     smtp.starttls(context=ssl.create_default_context())
                 if self.user:
                     smtp.login(self.user, self.password or "")
-                smtp.send_message(email)
-        except (OSError, smtplib.SMTPException) as exc:
-            raise MailError(
-                f"could not send {message.subject!r} to {message.to} through "
-                f"{self.host}:{self.port}: {exc}"
-            ) from exc
+                for message in batch:
+                    outcomes.append(self._deliver(smtp, message))
+        except (OSError, smtplib.SMTPException) as exc:  # the connection itself failed
+            outcomes += [self._error(m, exc) for m in batch[len(outcomes) :]]
+        return outcomes
+
+    def _deliver(self, smtp: smtplib.SMTP, message: Message) -> MailError | None:
+        try:
+            smtp.send_message(self._email(message))
+        except MailError as exc:
+            return exc
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+            return self._error(message, exc)
+        return None
+
+    def _error(self, message: Message, exc: Exception) -> MailError:
+        return MailError(
+            f"could not send {message.subject!r} to {message.to} through "
+            f"{self.host}:{self.port}: {exc}"
+        )
 
     def _email(self, message: Message) -> EmailMessage:
         if not message.to or "@" not in message.to:

@@ -33,7 +33,7 @@ contracts: $(STAMP)
 unit: $(STAMP)
 	bash scripts/ensure-postgres
 	bash scripts/ensure-chromium
-	$(BIN)/python -m pytest -n auto -p no:cacheprovider --durations=15; rc=$$?; \
+	$(BIN)/python -m pytest -n auto --dist loadgroup -p no:cacheprovider --durations=15; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 bench: $(STAMP)

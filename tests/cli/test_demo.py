@@ -14,6 +14,9 @@ from shortlist.service.refs import RoundRef
 from shortlist.store import tables as t
 from shortlist.store.database import Database
 
+# One demo run serves every test here: keep them on one xdist worker (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Database]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from web_helpers import TestClient
 
 from shortlist.store.database import Database
@@ -24,3 +26,15 @@ def test_health_reports_the_schema_revision(client: TestClient, database: Databa
     health = client.get("/api/v1/health").json()
     assert health["schema_revision"] == database.revision()
     assert health["schema_current"] is True, health
+
+
+def test_the_api_docs_load_only_this_sites_files(client: TestClient) -> None:
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert 'data-spec="/api/v1/openapi.json"' in page.text
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(source.startswith("/static/") for source in sources)
+    assert "<script>" not in page.text and "<style" not in page.text
+    for source in sources:
+        assert client.get(source).status_code == 200

@@ -39,7 +39,7 @@ def create_app(
         title="shortlist",
         version=__version__,
         openapi_url=f"{API}/openapi.json",
-        docs_url=f"{API}/docs",
+        docs_url=None,  # served by shortlist.web.api.meta with vendored Swagger UI (CSP-safe)
         redoc_url=None,
     )
     app.state.settings = checked

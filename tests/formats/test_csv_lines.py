@@ -1,4 +1,5 @@
-"""The CSV reader that groups identical lines first gives exactly what the csv module gives.
+"""The numpy CSV readers (cell by cell, or grouping identical lines first) give exactly what the
+csv module gives.
 
 Random ballot files (skips, overvotes, escapes, spaces, weights, ragged rows, CRLF, a BOM,
 repeated lines, long names) are read both ways; the grouping of byte strings is checked against
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from shortlist.errors import BallotFileError
 from shortlist.formats import csv as csv_format
-from shortlist.formats import csv_groups, csv_lines, read_ballots
+from shortlist.formats import csv_cells, csv_groups, csv_lines, read_ballots
 from shortlist.formats.ballotfile import BallotFile, decode
 from shortlist.formats.csv_groups import Words, group_strings, mix_words
 
@@ -88,11 +89,26 @@ def assert_identical(a: BallotFile, b: BallotFile) -> None:
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(ballot_files(), st.sampled_from(sorted(HASHERS)), st.sampled_from([3, 1 << 21]))
+@given(
+    ballot_files(),
+    st.sampled_from(sorted(HASHERS)),
+    st.sampled_from([3, 1 << 21]),
+    st.sampled_from([0, 8]),
+    st.sampled_from([16, 1 << 20]),
+)
 def test_lines_then_cells_read_what_the_csv_module_reads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw: bytes, hasher: str, part: int
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    raw: bytes,
+    hasher: str,
+    part: int,
+    key_bytes: int,
+    chunk: int,
 ) -> None:
+    """Both fast readers: cells of at most ``key_bytes`` read cell by cell, else by lines."""
     monkeypatch.setattr(csv_lines, "LINES_PER_PART", part)
+    monkeypatch.setattr(csv_cells, "KEY_BYTES", key_bytes)
+    monkeypatch.setattr(csv_cells, "CHUNK_BYTES", chunk)
     path = tmp_path / "b.csv"
     path.write_bytes(raw)
     try:

@@ -145,6 +145,7 @@ def _count_file(
         default = "star" if path.suffix.lower() == ".starvote" else "score-sum"
         spec = chosen or registry.get(default)
         return spec.count(scored, spec.rules(given))
+    _keep_freed_memory()
     ballots = read_with_progress(path, input_format)
     wanted = given.get("seats", ballots.seats)
     spec = chosen or registry.get("stv-wigm" if int(wanted or 1) > 1 else "irv")
@@ -161,6 +162,27 @@ def _count_file(
     if ballots.profile.total_weight == 0:
         raise CountError(f"{path}: the file holds no ballots")
     return spec.count(ballots.profile, rules)
+
+
+def _keep_freed_memory() -> None:
+    """Let glibc keep freed blocks for the next arrays instead of mapping fresh memory each time.
+
+    Reading a big ballot file allocates many short-lived arrays; by default glibc gives every
+    block over 128 KiB back to the system and maps a fresh one for the next, which costs a page
+    fault per 4 KiB touched (reading 10^6 ballots: ~80,000 faults, a third of the time). A
+    command ends soon, so keeping the memory costs nothing. Linux with glibc only.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(-3, 256 << 20)  # M_MMAP_THRESHOLD: blocks below this come from the heap
+    mallopt(-1, 512 << 20)  # M_TRIM_THRESHOLD: keep this much freed memory at the heap's top
+    mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap in big steps
 
 
 def _tabulate_rctab(

@@ -83,6 +83,33 @@ def in_halves(n: int, work: Callable[[slice], None]) -> None:
         raise errors[0]
 
 
+def each_on_two_threads(count: int, work: Callable[[int], None]) -> None:
+    """``work(0)``, ..., ``work(count - 1)``, two at a time (in any order); errors raised again."""
+    todo = iter(range(count))
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        while not errors:
+            with lock:
+                i = next(todo, None)
+            if i is None:
+                return
+            try:
+                work(i)
+            except BaseException as exc:  # raised again in the caller's thread
+                errors.append(exc)
+
+    helper = threading.Thread(target=worker, daemon=True) if count > 1 else None
+    if helper is not None:
+        helper.start()
+    worker()
+    if helper is not None:
+        helper.join()
+    if errors:
+        raise errors[0]
+
+
 def columns_of_length(flat: npt.NDArray[np.uint8], starts: Offsets, length: int) -> list[Words]:
     """The byte strings ``flat[start : start + length]`` (all as long) as columns of words.
 

@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from shortlist.formats.ballotfile import CHUNK, BallotFile, Progress, is_number
 from shortlist.formats.csv import (
+    _HEAD_ROWS,
     MAX_WEIGHT,
     Codes,
     _ballot_file,
@@ -39,6 +40,7 @@ from shortlist.formats.csv import (
     _Layout,
     _layout_of_stream,
 )
+from shortlist.formats.csv_cells import MAX_BYTES, LongCells, read_short_cells
 from shortlist.formats.csv_groups import (
     _MASKS,
     Hasher,
@@ -91,6 +93,11 @@ def read_csv_lines(
     if crlf and text.count(b"\r", offset, done) != text.count(b"\r\n", offset, done):
         raise _Irregular  # a lone carriage return is a line break to the csv module
     data = np.frombuffer(text, dtype=np.uint8)
+    if done - offset <= MAX_BYTES:
+        try:
+            return read_short_cells(text, offset, done, crlf, layout, path)
+        except LongCells:
+            pass
     starts, lengths = _lines(data[offset:done], offset, crlf)
     lines = _distinct_lines(data, starts, lengths, hasher)
     return _from_distinct_lines(data, lines, layout, path, hasher)
@@ -272,7 +279,11 @@ def _from_distinct_lines(
             tokens.append(cells.texts[g])
     codes: Codes = np.zeros((len(counts), int(fields.max(initial=0)) + 1), dtype=np.int32)
     codes[rows, fields] = token_of[groups]
-    order = _first_seen(codes[np.argsort(lines.first)], len(tokens))
+    present = int(np.count_nonzero(np.bincount(codes.reshape(-1), minlength=len(tokens))))
+    head = np.flatnonzero(lines.first < _HEAD_ROWS)  # the lines among the first lines
+    order = _first_seen(codes[head[np.argsort(lines.first[head])]], len(tokens))
+    if len(order) < present:
+        order = _first_seen(codes[np.argsort(lines.first)], len(tokens))
     return _ballot_file(tokens, codes, weights, order, layout, path, None)
 
 

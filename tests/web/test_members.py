@@ -98,6 +98,21 @@ def test_home_lists_only_rounds_open_to_the_member_in_their_time_zone(
     assert "No round is open to you" in client.get("/member", headers=HTML).text
 
 
+def test_a_member_chooses_the_time_zone_their_windows_are_shown_in(
+    client: TestClient, member_site: Site
+) -> None:
+    csrf = sign_in(client, member_site, "m01")
+    unknown = client.post("/member/time-zone", data={"csrf_token": csrf, "zone": "Mars/Olympus"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "zone"
+    home = press(client, csrf, "/member/time-zone", zone="Europe/Paris")
+    assert "Sat 01 Mar 2025 10:00 CET" in home and "01:00 PST" not in home
+    assert "Mon 03 Mar 2025 18:00 CET" in client.get(PICTURE, headers=HTML).text
+    receipt = press(client, csrf, PICTURE + "/cast", order="tide")
+    assert "CET" in receipt
+    mail = member_site.smtp.mailbox.wait_for("m01@example.test", "receipt")
+    assert "CET" in body_text(mail)
+
+
 def test_ranking_by_plain_form_posts_review_cast_receipt_and_edit(
     client: TestClient, member_site: Site
 ) -> None:

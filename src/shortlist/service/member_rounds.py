@@ -44,9 +44,11 @@ class OpenRound:
         return f"{human(self.opens)} to {human(self.closes)}"
 
 
-def zone_of(uow: UnitOfWork, edition_id: int, member: Member) -> ZoneInfo:
-    """The member's time zone (``member.timezone`` where the roll has one), else the edition's."""
-    for name in (getattr(member, "timezone", ""), edition_timezone(uow.connection, edition_id)):
+def zone_of(uow: UnitOfWork, edition_id: int, member: Member, chosen: str = "") -> ZoneInfo:
+    """The member's time zone: the one they ``chosen`` (a preference of theirs), else the
+    roll's (``member.timezone`` where the roll has one), else the edition's."""
+    roll = getattr(member, "timezone", "")
+    for name in (chosen, roll, edition_timezone(uow.connection, edition_id)):
         try:
             if name:
                 return ZoneInfo(name)
@@ -55,10 +57,13 @@ def zone_of(uow: UnitOfWork, edition_id: int, member: Member) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
-def open_to(uow: UnitOfWork, edition: str, member: str, clock: Clock) -> list[OpenRound]:
-    """The rounds of ``edition`` open now whose electorate includes ``member``, in ballot order."""
+def open_to(
+    uow: UnitOfWork, edition: str, member: str, clock: Clock, zone_name: str = ""
+) -> list[OpenRound]:
+    """The rounds of ``edition`` open now whose electorate includes ``member``, in ballot order
+    (windows in the member's time zone; ``zone_name`` as :func:`zone_of`'s ``chosen``)."""
     edition_id = uow.editions.id_of(edition)
-    zone = zone_of(uow, edition_id, uow.editions.member(edition_id, member))
+    zone = zone_of(uow, edition_id, uow.editions.member(edition_id, member), zone_name)
     now = clock.now()
     found = []
     for record in uow.rounds.of_edition(edition):
@@ -113,7 +118,9 @@ class BallotPage:
         }[self.gate]
 
 
-def ballot_page(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> BallotPage:
+def ballot_page(
+    uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock, zone_name: str = ""
+) -> BallotPage:
     """The ballot page of ``ref`` for ``member``; :class:`BallotRefused` if the round is not open
     to them now (closed, not yet open, or not in its electorate)."""
     record = find(uow, ref)
@@ -124,7 +131,7 @@ def ballot_page(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> Ba
     if not standing.eligible:
         raise BallotRefused(f"member {member} is not in the electorate of round {ref}")
     member_record = uow.editions.member(record.edition_id, member)
-    zone = zone_of(uow, record.edition_id, member_record)
+    zone = zone_of(uow, record.edition_id, member_record, zone_name)
     slate = tuple(uow.editions.entries(record.category_id, record.slate or ()))
     spec = record.spec
     return BallotPage(
@@ -143,7 +150,13 @@ class Cast:
 
 
 def cast_and_mail(
-    uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock, mailer: Mailer
+    uow: UnitOfWork,
+    ref: RoundRef,
+    member: str,
+    marks: Marks,
+    clock: Clock,
+    mailer: Mailer,
+    zone_name: str = "",
 ) -> Cast:
     """Cast (or revise) the ballot, then e-mail the receipt's tracker to the member (never the
     marks). A failed e-mail does not undo the vote: the page shows the receipt anyway.
@@ -165,7 +178,7 @@ def cast_and_mail(
     person = uow.editions.member(edition_id, member)
     if not person.email:
         return Cast(receipt, False)
-    zone = zone_of(uow, edition_id, person)
+    zone = zone_of(uow, edition_id, person, zone_name)
     try:
         mailer.send(receipt_message(person, ref, receipt, zone))
     except MailError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Annotated, Any
+from zoneinfo import available_timezones
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -51,6 +52,16 @@ def signed_in(request: Request) -> tuple[str, str]:
 
 
 Member = Annotated[tuple[str, str], Depends(signed_in)]
+
+
+ZONE_COOKIE = "shortlist_member_zone"
+ZONES = sorted(available_timezones())
+
+
+def chosen_zone(request: Request) -> str:
+    """The time zone the member chose on their page ("" when none; a bad cookie is ignored)."""
+    zone = request.cookies.get(ZONE_COOKIE, "")
+    return zone if zone in ZONES else ""
 
 
 def refused(exc: access.AccessRefused) -> ApiError:
@@ -97,18 +108,28 @@ def sign_out(request: Request) -> Response:
 def member_home(request: Request, uow: Uow, clock: ClockNow, member: Member) -> Response:
     edition, number = member
     person = uow.editions.member(uow.editions.id_of(edition), number)
-    found = member_rounds.open_to(uow, edition, number, clock)
-    zone = member_rounds.zone_of(uow, uow.editions.id_of(edition), person)
-    return render(
-        request,
-        "member/home.html",
-        {
-            "person": person,
-            "rounds": found,
-            "zone": str(zone),
-            "edition": uow.editions.get(edition),
-        },
-    )
+    chosen = chosen_zone(request)
+    found = member_rounds.open_to(uow, edition, number, clock, chosen)
+    zone = member_rounds.zone_of(uow, uow.editions.id_of(edition), person, chosen)
+    context = {
+        "person": person, "rounds": found, "zone": str(zone), "zones": ZONES,
+        "edition": uow.editions.get(edition),
+    }  # fmt: skip
+    return render(request, "member/home.html", context)
+
+
+@router.post("/time-zone")
+async def choose_zone(request: Request, settings: Settings, member: Member) -> Response:
+    """Show times in the zone the member picks (kept in a cookie of theirs, not on the roll)."""
+    zone = (await request.form()).get("zone")
+    if not isinstance(zone, str) or zone not in ZONES:
+        raise ApiError(422, "invalid_request", f"unknown time zone {zone!r}", field="zone")
+    done = RedirectResponse("/member", status_code=303)
+    done.set_cookie(
+        ZONE_COOKIE, zone, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+        secure=settings.secure_cookies,
+    )  # fmt: skip
+    return done
 
 
 def _ref(member: tuple[str, str], category: str, round_key: str) -> RoundRef:
@@ -152,7 +173,8 @@ def _focus(page: member_rounds.BallotPage, order: list[str], action: str) -> str
 def ballot(
     request: Request, uow: Uow, clock: ClockNow, member: Member, category: str, round_key: str
 ) -> Response:
-    page = member_rounds.ballot_page(uow, _ref(member, category, round_key), member[1], clock)
+    ref = _ref(member, category, round_key)
+    page = member_rounds.ballot_page(uow, ref, member[1], clock, chosen_zone(request))
     return _ballot(request, page)
 
 
@@ -168,7 +190,8 @@ async def mark(
     request: Request, uow: Uow, clock: ClockNow, member: Member, category: str, round_key: str
 ) -> Response:
     """One press on the ballot form: change the ranking, or go to the summary ("Review")."""
-    page = member_rounds.ballot_page(uow, _ref(member, category, round_key), member[1], clock)
+    ref = _ref(member, category, round_key)
+    page = member_rounds.ballot_page(uow, ref, member[1], clock, chosen_zone(request))
     fields = await _fields(request)
     action = fields.values.get("action", "review")
     if page.spec.kind is BallotKind.RANK and action not in ("review", "change"):
@@ -205,15 +228,17 @@ async def cast(
     ref = _ref(member, category, round_key)
     limit(db, clock, "cast", f"{ref.edition}/{member[1]}", settings.casts_per_minute)
     fields = await _fields(request)
+    zone = chosen_zone(request)
     with db.unit_of_work() as uow:
         spec = rounds.find(uow, ref).spec.ballot  # the cast below checks the member may vote
         try:
+            marks = marks_of(spec, fields)
             done = member_rounds.cast_and_mail(
-                uow, ref, member[1], marks_of(spec, fields), clock, mailer(request)
+                uow, ref, member[1], marks, clock, mailer(request), zone
             )
         except BallotRefused as exc:
             return _refused_cast(request, uow, ref, member[1], clock, fields, exc)
-        page = member_rounds.ballot_page(uow, ref, member[1], clock)
+        page = member_rounds.ballot_page(uow, ref, member[1], clock, zone)
     context = {
         "page": page, "receipt": done.receipt, "mailed": done.mailed,
         "at": done.receipt.at.astimezone(page.closes.tzinfo),
@@ -235,7 +260,7 @@ def _refused_cast(
     if not wants_html(request):
         raise refusal
     try:
-        page = member_rounds.ballot_page(uow, ref, member, clock)
+        page = member_rounds.ballot_page(uow, ref, member, clock, chosen_zone(request))
     except BallotRefused:
         raise refusal from None
     return _ballot(request, page, order_of(fields), status=422, problem=str(refusal))

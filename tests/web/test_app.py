@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from web_helpers import TestClient
 
 from shortlist.store.database import Database
+from shortlist.web.templating import local_time
 
 
 def test_the_home_page_is_served_with_a_session_cookie(client: TestClient) -> None:
@@ -38,3 +40,8 @@ def test_the_api_docs_load_only_this_sites_files(client: TestClient) -> None:
     assert "<script>" not in page.text and "<style" not in page.text
     for source in sources:
         assert client.get(source).status_code == 200
+
+
+def test_pages_read_instants_in_the_editions_time_zone() -> None:
+    moment = datetime(2022, 12, 12, 17, 0, tzinfo=UTC)
+    assert local_time(moment, "America/Los_Angeles") == "Mon 12 Dec 2022 09:00 PST"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
@@ -15,9 +17,16 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
 
+def local_time(moment: datetime, zone: str, pattern: str = "%a %d %b %Y %H:%M %Z") -> str:
+    """``moment`` as read in the time zone ``zone`` (an edition's), e.g. ``Mon 12 Dec 2022 09:00
+    PST``."""
+    return moment.astimezone(ZoneInfo(zone)).strftime(pattern)
+
+
 def templates() -> Jinja2Templates:
     engine = Jinja2Templates(directory=str(TEMPLATES))
     engine.env.autoescape = True
+    engine.env.filters["local_time"] = local_time
     return engine
 
 

@@ -101,6 +101,7 @@ def round_page(
         "voted": uow.rounds.turnout(record.id),
         "branches": turnout.by_branch(uow, ref),
         "key": sealing.election_key(uow, ref),
+        "timezone": uow.editions.get(edition).timezone,
         "account": account,
         "done": DONE.get(done, ""),
         "Status": RoundStatus,

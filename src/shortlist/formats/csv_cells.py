@@ -10,6 +10,8 @@ Files with longer cells are read by grouping their lines instead
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import numpy.typing as npt
 
@@ -43,35 +45,31 @@ def read_short_cells(
     """The ballots of ``text[offset:end]`` (no quote, no NUL, CR only before LF).
 
     The text is read a chunk of lines at a time, two chunks at once, so that the arrays stay
-    small (in the cache, and reused rather than fresh memory for every step).
+    small (in the cache, and reused rather than fresh memory for every step). Each chunk's rows
+    become integers (token codes as digits, least significant first, 0 for an empty cell, so
+    that rows of different lengths compare as ballots), grouped at the end.
     """
     data = np.frombuffer(text, dtype=np.uint8)
     bounds = _chunks(text, offset, end)
-    known = np.unique(_keys(data, bounds[0], bounds[1], crlf)[0])
-    if len(known) >= 2**15:
-        raise LongCells  # too varied for 16-bit tokens: the line-grouping reader takes it
-    empty = _empty(known)
-    tables: list[npt.NDArray[np.int16]] = [np.zeros((0, 1), np.int16)] * (len(bounds) - 1)
+    lookup = _Lookup(np.unique(_keys(data, bounds[0], bounds[1], crlf)[0]))
+    texts = ["", *(_text(k) for k in lookup.known.tolist())]
+    parts: list[_Part] = [_Part()] * (len(bounds) - 1)
 
     def work(i: int) -> None:
         keys, row_ends = _keys(data, bounds[i], bounds[i + 1], crlf)
-        place = _places(known, keys)
-        if place is None:
-            raise LongCells  # a cell not among the first chunk's: left to the other reader
-        tables[i] = _table(place, row_ends, empty)
+        parts[i] = _part(_table(lookup.tokens(keys), row_ends), texts, layout)
 
-    each_on_two_threads(len(tables), work)
-    width = max(t.shape[1] for t in tables)
-    if layout.header is not None and width > layout.width:
+    each_on_two_threads(len(parts), work)
+    width = max(p.table.shape[1] for p in parts)
+    if layout.header is not None and width + (layout.weight_column is not None) > layout.width:
         raise _Irregular  # the careful path says which row is too long
-    table = np.full((sum(len(t) for t in tables), width), empty, dtype=np.int16)
-    row = 0
-    for t in tables:
-        table[row : row + len(t), : t.shape[1]] = t
-        row += len(t)
-    if len(table) == 0:
+    rows = np.concatenate([p.rows for p in parts])
+    if len(rows) == 0:
         raise _Irregular
-    return _profile(table, [_text(k) for k in known.tolist()], layout, path)
+    weights = None if layout.weight_column is None else np.concatenate([p.weights for p in parts])
+    if weights is not None and int(weights.max(initial=0)) * len(weights) >= MAX_WEIGHT:
+        raise _Irregular  # sums this big are for the careful path
+    return _profile(rows, weights, [p.table for p in parts], width, texts, layout, path)
 
 
 def _chunks(text: bytearray, offset: int, end: int) -> list[int]:
@@ -131,46 +129,78 @@ def _cells(body: npt.NDArray[np.uint8], crlf: bool) -> tuple[npt.NDArray[np.int6
     return starts, sizes, row_ends
 
 
-def _table(
-    token: npt.NDArray[np.int64], row_ends: npt.NDArray[np.int64], empty: int
-) -> npt.NDArray[np.int16]:
-    """The cells' tokens as a table, one row per line; short rows padded with ``empty``."""
+def _table(token: npt.NDArray[np.int16], row_ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int16]:
+    """The cells' tokens as a table, one row per line; short rows padded with 0 (empty)."""
     per_row = np.diff(row_ends, prepend=-1)
     fields = int(per_row.max(initial=1))
     if bool((per_row == fields).all()):
-        return token.astype(np.int16).reshape(len(row_ends), fields)
-    table = np.full((len(row_ends), fields), empty, dtype=np.int16)
+        return token.reshape(len(row_ends), fields)
+    table = np.zeros((len(row_ends), fields), dtype=np.int16)
     row = np.repeat(np.arange(len(row_ends)), per_row)
     field = np.arange(len(token)) - np.repeat(row_ends - per_row + 1, per_row)
     table[row, field] = token
     return table
 
 
-def _places(
-    known: npt.NDArray[np.uint64], keys: npt.NDArray[np.uint64]
-) -> npt.NDArray[np.int64] | None:
-    """Each key's place among ``known`` through a perfect hash of the few known keys; ``None``
-    when some key is not known (or no multiplier tried spreads the known keys apart)."""
-    bits = np.uint64(max(len(known), 1).bit_length() + 2)
-    for multiplier in _MULTIPLIERS:
-        slots = (known * multiplier) >> (np.uint64(64) - bits)
-        if len(np.unique(slots)) < len(known):
-            continue
-        table = np.zeros(1 << int(bits), dtype=np.int64)
-        table[slots] = np.arange(len(known))
-        place = keys * multiplier
-        place >>= np.uint64(64) - bits
-        found: npt.NDArray[np.int64] = table[place]
-        if not bool((known[found] == keys).all()):
-            return None
-        return found
-    return None
+class _Lookup:
+    """Token codes of cell keys: 1 + the key's place among the known keys, 0 for an empty cell.
+
+    A perfect hash of the few known keys finds the place; a key not known makes the file the
+    line-grouping reader's (:class:`LongCells`).
+    """
+
+    def __init__(self, known: npt.NDArray[np.uint64]) -> None:
+        if len(known) >= 2**15 - 1:
+            raise LongCells  # too varied for 16-bit tokens
+        self.known = known
+        self.bits = np.uint64(len(known).bit_length() + 2)
+        for multiplier in _MULTIPLIERS:
+            slots = (known * multiplier) >> (np.uint64(64) - self.bits)
+            if len(np.unique(slots)) == len(known):
+                break
+        else:
+            raise LongCells
+        self.multiplier = multiplier
+        self.place = np.zeros(1 << int(self.bits), dtype=np.int64)
+        self.place[slots] = np.arange(len(known))
+        self.code = np.arange(1, len(known) + 1, dtype=np.int16)
+        self.code[known == 0] = 0
+
+    def tokens(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
+        slots = keys * self.multiplier
+        slots >>= np.uint64(64) - self.bits
+        place = self.place[slots]
+        if not bool((self.known[place] == keys).all()):
+            raise LongCells  # a cell not among the first chunk's
+        codes: npt.NDArray[np.int16] = self.code[place]
+        return codes
 
 
-def _empty(known: npt.NDArray[np.uint64]) -> int:
-    """The place of the empty cell's key (0) among the keys, or one past them."""
-    place = int(np.searchsorted(known, 0))
-    return place if place < len(known) and known[place] == 0 else len(known)
+@dataclass
+class _Part:
+    """A chunk's rows: token table (weight column apart), rows as integers, weights."""
+
+    table: npt.NDArray[np.int16] = field(default_factory=lambda: np.zeros((0, 1), np.int16))
+    rows: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    weights: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+def _part(table: npt.NDArray[np.int16], texts: list[str], layout: _Layout) -> _Part:
+    column = layout.weight_column
+    weights = np.zeros(0, np.int64)
+    if column is not None:
+        if column >= table.shape[1]:
+            raise _Irregular  # a row without its weight
+        weights = _weights(table[:, column], texts)
+        table = np.delete(table, column, axis=1)
+    base = len(texts)
+    if base ** table.shape[1] >= 2**62:
+        raise LongCells  # too varied to pack: the line-grouping reader takes it
+    rows = np.zeros(len(table), dtype=np.int64)
+    for j in range(table.shape[1] - 1, -1, -1):
+        rows *= base
+        rows += table[:, j]
+    return _Part(table, rows, weights)
 
 
 def _text(key: int) -> str:
@@ -181,37 +211,34 @@ def _text(key: int) -> str:
 
 
 def _profile(
-    table: npt.NDArray[np.int16], texts: list[str], layout: _Layout, path: str
+    rows: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.int64] | None,
+    tables: list[npt.NDArray[np.int16]],
+    width: int,
+    texts: list[str],
+    layout: _Layout,
+    path: str,
 ) -> BallotFile:
-    """Group the rows of token codes (weight column apart) and build the profile."""
-    texts = [*texts, ""]  # the last token pads rows shorter than the longest
-    column = layout.weight_column
-    weights = None
-    if column is not None:
-        if column >= table.shape[1]:
-            raise _Irregular
-        weights = _weights(table[:, column], texts)
-        table = np.delete(table, column, axis=1)
-    base, width = len(texts), table.shape[1]
-    if base**width >= 2**62:
-        raise _Irregular  # the line-grouping reader handles files this varied
-    keys = np.zeros(table.shape[0], dtype=np.int64)
-    for j in range(width):
-        keys *= base
-        keys += table[:, j]
+    """Group the rows and build the profile; ``tables`` give the order names first appear in."""
     if weights is None:
-        distinct, counts = np.unique(keys, return_counts=True)
+        distinct, counts = np.unique(rows, return_counts=True)
         summed = counts.astype(np.int64)
     else:
-        distinct, summed = group_keys(keys, weights)
-    codes: Codes = np.empty((len(distinct), width), dtype=np.int32)
-    for j in range(width - 1, -1, -1):
+        distinct, summed = group_keys(rows, weights)
+    base = len(texts)
+    codes: Codes = np.empty((len(distinct), max(width, 1)), dtype=np.int32)
+    for j in range(codes.shape[1]):
         distinct, digit = np.divmod(distinct, base)
         codes[:, j] = digit
     present = len(np.unique(codes))
-    order = _first_seen(table[:_HEAD_ROWS].astype(np.int32), len(texts))
+    order = _first_seen(tables[0][:_HEAD_ROWS].astype(np.int32), base)
     if len(order) < present:
-        order = _first_seen(table.astype(np.int32), len(texts))
+        whole = np.zeros((len(rows), codes.shape[1]), dtype=np.int32)
+        row = 0
+        for t in tables:
+            whole[row : row + len(t), : t.shape[1]] = t
+            row += len(t)
+        order = _first_seen(whole, base)
     return _ballot_file(texts, codes, summed, order, layout, path, None)
 
 
@@ -223,6 +250,4 @@ def _weights(cells: npt.NDArray[np.int16], texts: list[str]) -> npt.NDArray[np.i
             raise _Irregular
         values[token] = int(text)
     weights: npt.NDArray[np.int64] = values[cells]
-    if int(weights.max(initial=0)) * len(weights) >= MAX_WEIGHT:
-        raise _Irregular  # sums this big are for the careful path
     return weights

@@ -4,7 +4,9 @@ reminders to those who have not voted, the rounds open to a member, receipts by 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 
@@ -301,3 +303,24 @@ def test_a_mailing_goes_on_past_a_bad_address_and_across_connections(
     with database.unit_of_work() as uow:
         failure = uow.audit.entries()[-1]
     assert failure.action == "members.invite-failed" and "no-address-here" in failure.reason
+
+
+def test_a_link_used_twice_at_once_signs_in_once(members: Database, clock: SimulatedClock) -> None:
+    with members.unit_of_work() as uow:
+        token = token_in(access.sign_in_link(uow, "test-awards", "d05", clock, BASE))
+    start = threading.Barrier(4)
+
+    def use() -> str:
+        start.wait()
+        try:
+            with members.unit_of_work() as uow:
+                return access.redeem(uow, token, clock).member
+        except access.AccessRefused:
+            return "refused"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = sorted(pool.map(lambda _: use(), range(4)))
+    assert outcomes == ["d05", "refused", "refused", "refused"]
+    with members.unit_of_work() as uow:
+        actions = [e.action for e in uow.audit.entries()]
+    assert actions.count("member.sign-in") == 1 and actions.count("member.sign-in-refused") == 3

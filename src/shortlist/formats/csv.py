@@ -27,9 +27,11 @@ The layout, top to bottom (every part optional but the ballots)::
 * Rows with more fields than the header are errors. Without a header, rows may differ in length.
   Empty lines are ignored. The file is UTF-8 (a byte-order mark is allowed), LF or CRLF.
 
-Big files are read with pyarrow's multithreaded CSV reader into dictionary codes, and grouped
-with numpy; nothing is built per ballot. Small files, and any file pyarrow finds irregular, are
-read with the standard library, which also gives errors their exact line.
+Big files are read with numpy (:mod:`shortlist.formats.csv_lines`: cell by cell, or grouping
+identical lines first) or with pyarrow's multithreaded CSV reader into dictionary codes (first
+for the biggest files), and grouped with numpy; nothing is built per ballot. Small files, and
+any file both find irregular, are read with the standard library, which also gives errors their
+exact line.
 """
 
 from __future__ import annotations
@@ -217,16 +219,14 @@ def read_csv(path: str | os.PathLike[str], progress: Progress | None = None) -> 
     except OSError as exc:
         raise BallotFileError(f"cannot read the file: {exc.strerror}", path=where) from None
     if size >= FAST_PATH_BYTES:
-        from shortlist.formats.csv_lines import read_csv_lines
+        from shortlist.formats.csv_lines import NUMPY_FIRST_BYTES, read_csv_lines
 
-        try:
-            return read_csv_lines(where, size, progress)
-        except _Irregular:
-            pass
-        try:
-            return _read_fast(where, size, progress)
-        except _Irregular:
-            pass
+        readers = [read_csv_lines, _read_fast]
+        for reader in readers if size <= NUMPY_FIRST_BYTES else readers[::-1]:
+            try:
+                return reader(where, size, progress)
+            except _Irregular:
+                pass
     return parse_csv(decode(read_bytes(where, progress), where), where)
 
 

@@ -29,8 +29,6 @@ from shortlist.formats.csv_groups import _MASKS, _MULTIPLIERS, each_on_two_threa
 from shortlist.methods.ballots import group_keys
 
 KEY_BYTES = 8
-MAX_BYTES = 64 << 20
-"""Bigger files go to the line-grouping reader (here every row's tokens are kept at once)."""
 CHUNK_BYTES = 1 << 20
 """Text read at a time (about 30,000 lines of ballots)."""
 

@@ -40,7 +40,7 @@ from shortlist.formats.csv import (
     _Layout,
     _layout_of_stream,
 )
-from shortlist.formats.csv_cells import MAX_BYTES, LongCells, read_short_cells
+from shortlist.formats.csv_cells import LongCells, read_short_cells
 from shortlist.formats.csv_groups import (
     _MASKS,
     Hasher,
@@ -51,6 +51,10 @@ from shortlist.formats.csv_groups import (
     mix_words,
 )
 from shortlist.formats.csv_groups import SPARE_BYTES as SPARE_WORD_BYTES
+
+NUMPY_FIRST_BYTES = 64 << 20
+"""Files up to this size are read here first, bigger ones by pyarrow first (at 10^7 ballots its
+parser, on two threads, is faster than these readers and needs less memory)."""
 
 MAX_LINE_BYTES = 256
 """Longer ballot lines are left to the other paths (each line costs a word per 8 bytes)."""
@@ -93,7 +97,7 @@ def read_csv_lines(
     if crlf and text.count(b"\r", offset, done) != text.count(b"\r\n", offset, done):
         raise _Irregular  # a lone carriage return is a line break to the csv module
     data = np.frombuffer(text, dtype=np.uint8)
-    if done - offset <= MAX_BYTES:
+    if done - offset <= NUMPY_FIRST_BYTES:
         try:
             return read_short_cells(text, offset, done, crlf, layout, path)
         except LongCells:

@@ -140,7 +140,7 @@ def test_ranking_by_plain_form_posts_review_cast_receipt_and_edit(
     assert turnout(member_site.database, "picture") == 1
     assert "Edit your vote" in client.get("/member", headers=HTML).text
     again = press(client, csrf, PICTURE + "/cast", order="tide")
-    assert "Your vote is changed" in again
+    assert "Your vote is changed" in again and "replaces the one for your earlier vote" in again
     assert turnout(member_site.database, "picture") == 1
 
 

@@ -210,6 +210,8 @@ def test_approvals_lock_on_submit(client: TestClient, member_site: Site) -> None
     assert too_many.status_code == 422 and "too many approvals" in too_many.text
     receipt = press(client, csrf, short + "/cast", approve=["uno", "dos"])
     assert "does not allow changes" in receipt and "Edit your vote" not in receipt
+    home = client.get("/member", headers=HTML).text
+    assert "Your ballot is locked" in home and "short/final" not in home  # no link to it
     again = client.post(short + "/cast", data={"csrf_token": csrf, "approve": "tres"})
     assert again.status_code == 422 and "locked" in again.json()["error"]["message"]
 

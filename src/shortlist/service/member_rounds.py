@@ -165,13 +165,14 @@ def cast_and_mail(
     round was not open to the member; only that the marks broke the ballot's rules otherwise
     (the log must not tell what a member marked)."""
     try:
-        ballot_page(uow, ref, member, clock)
-    except BallotRefused as exc:
-        _note_refusal(uow, ref, member, clock, str(exc))
-        raise
-    try:
         receipt = voting.cast(uow, ref, member, marks, clock)
     except BallotRefused:
+        uow.rollback()
+        try:  # why: not open to the member (said as the ballot page says it), else the rules
+            ballot_page(uow, ref, member, clock)
+        except BallotRefused as exc:
+            _note_refusal(uow, ref, member, clock, str(exc))
+            raise exc from None
         _note_refusal(uow, ref, member, clock, "the ballot broke the round's rules")
         raise
     edition_id = uow.editions.id_of(ref.edition)

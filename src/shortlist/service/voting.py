@@ -93,27 +93,30 @@ def issue_ballot(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> B
 
 
 def cast(uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock) -> Receipt:
-    """Cast (or revise) ``member``'s ballot; refused with a reason, and then nothing changes."""
-    record = uow.rounds.find(ref.edition, ref.category, ref.round, lock="share")
+    """Cast (or revise) ``member``'s ballot; refused with a reason, and then nothing changes.
+
+    One transaction: the round (held against closing), its secret and election key in one
+    read, the member's standing in another, then the participation and the sealed ballot."""
+    found = uow.rounds.for_cast(ref.edition, ref.category, ref.round)
+    record = found.record
     now = clock.now()
     recused = _admit(uow, record, member, now).recused
     slate = record.slate or ()
     stored = check_marks(record.spec.ballot, frozenset(slate), recused, marks)
     _check_quota(uow, record, member)
-    secret = uow.rounds.secret(record.id)
-    if secret is None:  # pragma: no cover - an open round always has its secret
+    if found.secret is None:  # pragma: no cover - an open round always has its secret
         raise BallotRefused(f"round {record.label} is closing")
+    if found.public_key is None:  # pragma: no cover - a round opens only with its election key
+        raise BallotRefused(f"round {record.label} has no election key")
     lock = record.spec.revision is Revision.LOCK_ON_SUBMIT
     before = uow.rounds.record_participation(record.id, member, now, lock=lock)
     if before is None:
         uow.rollback()
         raise BallotRefused(f"your ballot in round {record.label} was locked when you submitted it")
-    public_key = uow.keys.public_key(record.id)
-    if public_key is None:  # pragma: no cover - a round opens only with its election key
-        raise BallotRefused(f"round {record.label} has no election key")
-    sealed = keys.seal_ballot(public_key, stored, sealing.ballot_room(record.spec.ballot, slate))
+    room = sealing.ballot_room(record.spec.ballot, slate)
+    sealed = keys.seal_ballot(found.public_key, stored, room)
     tracker = keys.tracker(sealed)
-    box_id = hmac.new(secret, member.encode(), hashlib.sha256).hexdigest()
+    box_id = hmac.new(found.secret, member.encode(), hashlib.sha256).hexdigest()
     uow.ballots.put(record.id, box_id, sealed, tracker)
     uow.commit()
     return Receipt(record.label, tracker, before > 0, now)

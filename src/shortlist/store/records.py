@@ -40,6 +40,16 @@ class RoundRecord:
 
 
 @dataclass(frozen=True)
+class RoundForCast:
+    """A round as a cast reads it: the record, the round's secret (None once closed) and its
+    election public key (None before it is sealed)."""
+
+    record: RoundRecord
+    secret: bytes | None
+    public_key: bytes | None
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     id: int
     at: datetime

@@ -38,7 +38,7 @@ from shortlist.domain.model import (
 )
 from shortlist.store import sealing_tables as s
 from shortlist.store import tables as t
-from shortlist.store.records import RoundRecord, Standing
+from shortlist.store.records import RoundForCast, RoundRecord, Standing
 from shortlist.store.types import Instant
 
 
@@ -103,6 +103,29 @@ _ROUND_BY_KEYS = (
         )
     )
 )
+
+
+#: A round about to take a ballot: its row (held shared until commit on PostgreSQL), the round's
+#: secret (gone once closed) and its election public key, in one query.
+_ROUND_FOR_CAST = (
+    select(
+        *_ROUND_COLUMNS,
+        t.round_secrets.c.secret.label("round_secret"),
+        s.election_keys.c.public_key.label("election_key"),
+    )
+    .join_from(t.rounds, t.categories)
+    .join(t.editions)
+    .outerjoin(t.round_secrets, t.round_secrets.c.round_id == t.rounds.c.id)
+    .outerjoin(s.election_keys, s.election_keys.c.round_id == t.rounds.c.id)
+    .where(
+        and_(
+            t.editions.c.key == bindparam("edition"),
+            t.categories.c.key == bindparam("category"),
+            t.rounds.c.key == bindparam("round"),
+        )
+    )
+)
+_ROUND_FOR_CAST_LOCKED = _ROUND_FOR_CAST.with_for_update(of=t.rounds, read=True)
 
 
 def _member_of(table: Any) -> Any:
@@ -189,6 +212,23 @@ class Rounds:
         if row is None:
             raise NotFound(f"no round {edition}/{category}/{key}")
         return _record(row, self._specs)
+
+    def for_cast(self, edition: str, category: str, key: str) -> RoundForCast:
+        """The round named by its keys with its secret and election public key, its row held
+        (shared, PostgreSQL) until the transaction ends, so it cannot close under a cast."""
+        postgres = self.c.dialect.name == "postgresql"
+        row = self.c.execute(
+            _ROUND_FOR_CAST_LOCKED if postgres else _ROUND_FOR_CAST,
+            {"edition": edition, "category": category, "round": key},
+        ).first()
+        if row is None:
+            raise NotFound(f"no round {edition}/{category}/{key}")
+        secret, public_key = row.round_secret, row.election_key
+        return RoundForCast(
+            _record(row, self._specs),
+            None if secret is None else bytes(secret),
+            None if public_key is None else bytes(public_key),
+        )
 
     def get(self, round_id: int, *, lock: str = "") -> RoundRecord:
         """The round; ``lock="share"`` (a cast) or ``"update"`` (close, count) holds its row

@@ -14,8 +14,9 @@
 from __future__ import annotations
 
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -160,17 +161,41 @@ def limit(
     per_minute: int,
 ) -> None:
     """Count one hit of ``subject`` on ``scope``; over ``per_minute`` in this minute: 429."""
-    now = clock.now()
     with database.engine.begin() as connection:  # its own short transaction, committed here
-        windows = RateWindows(connection)
-        hits, ends = windows.hit(f"{scope}:{subject}", now, timedelta(minutes=1))
-        if hits == 1:
-            windows.forget_before(now)
-    if hits > per_minute:
-        wait = max(1, int((ends - now).total_seconds()) + 1)
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"too many {scope.replace('_', ' ')} attempts; try again in {wait} seconds",
-            headers={"Retry-After": str(wait)},
-        )
+        refusal = count_hit(connection, clock, scope, subject, per_minute)
+    if refusal is not None:
+        raise refusal
+
+
+def count_hit(
+    connection: Connection, clock: Clock, scope: str, subject: str, per_minute: int
+) -> ApiError | None:
+    """Count one hit of ``subject`` on ``scope`` in the caller's transaction (it commits); the
+    429 to raise when this minute's hits are over ``per_minute``, else None."""
+    now = clock.now()
+    windows = RateWindows(connection)
+    hits, ends = windows.hit(f"{scope}:{subject}", now, timedelta(minutes=1))
+    if hits == 1 and _sweep_due(now):
+        windows.forget_before(now)
+    if hits <= per_minute:
+        return None
+    wait = max(1, int((ends - now).total_seconds()) + 1)
+    return ApiError(
+        429,
+        "rate_limited",
+        f"too many {scope.replace('_', ' ')} attempts; try again in {wait} seconds",
+        headers={"Retry-After": str(wait)},
+    )
+
+
+_swept: list[datetime] = []
+
+
+def _sweep_due(now: datetime) -> bool:
+    """Whether this process should delete ended windows now: at most once a minute (ended
+    windows are never read again; deleting them on every new window made concurrent first hits
+    queue on each other's deletions)."""
+    if _swept and _swept[0] <= now < _swept[0] + timedelta(minutes=1):
+        return False
+    _swept[:] = [now]
+    return True

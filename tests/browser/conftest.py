@@ -47,11 +47,18 @@ def page(browser: BrowserContext) -> Page:
 
 
 @pytest.fixture(scope="session")
-def smtp() -> Iterator[SmtpServer]:
-    """A real SMTP server on a loopback port; ``smtp.mailbox`` holds what it received."""
+def smtp_server() -> Iterator[SmtpServer]:
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server: SmtpServer) -> SmtpServer:
+    """A real SMTP server on a loopback port; ``smtp.mailbox`` holds what it received during
+    this test (one server per worker, emptied before each test)."""
+    smtp_server.mailbox.clear()
+    return smtp_server
 
 
 @pytest.fixture

@@ -120,6 +120,10 @@ class Mailbox:
             self.messages.append(message)  # type: ignore[arg-type]
             self.arrived.notify_all()
 
+    def clear(self) -> None:
+        with self.arrived:
+            self.messages.clear()
+
     def wait_for(
         self, to: str, subject: str = "", seen: int = 0, timeout: float = 15.0
     ) -> EmailMessage:

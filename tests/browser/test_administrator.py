@@ -1,12 +1,13 @@
-"""An administrator runs a round from the browser: password + TOTP sign-in, open, close (early,
-with a reason), unseal with two custodians' share files, count, announce; then the public
-results page shows the outcome. axe runs on every page visited."""
+"""An administrator runs a round from the browser: password + TOTP sign-in, a new sign-in link
+e-mailed to a member, open, close (early, with a reason), unseal with two custodians' share
+files, count, announce; then the public results page shows the outcome and the round's audit log
+lists each act. axe runs on every page visited."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from harness import check_page
+from harness import SmtpServer, body_text, check_page
 from live_site import Site
 from playwright.sync_api import Page, expect
 from seed import DOCUMENTARIES, DOCUMENTARY, EDITION_KEY
@@ -37,10 +38,25 @@ def press(page: Page, button: str, status: str) -> None:
     check_page(page, f"the round page once {status}")
 
 
-def run_round(page: Page, site: Site, tmp_path: Path) -> list[list[str]]:
+def send_a_new_link(page: Page, site: Site, smtp: SmtpServer) -> None:
+    """From the edition's page: "Invitations and reminders", one member gets a new link."""
+    member = site.members[1]
+    page.get_by_role("link", name="Invitations and reminders").click()
+    check_page(page, "invitations and reminders")
+    page.get_by_label("Member number").fill(member.number)
+    page.get_by_role("button", name="Send a new link").click()
+    expect(page.get_by_role("status")).to_contain_text("1 sent")
+    check_page(page, "invitations and reminders, after sending")
+    letter = body_text(smtp.mailbox.wait_for(member.email, "invitation"))
+    assert f"{site.url}/member/sign-in?token=" in letter, letter
+    page.get_by_role("link", name="Browser Awards 2026").click()
+
+
+def run_round(page: Page, site: Site, smtp: SmtpServer, tmp_path: Path) -> list[list[str]]:
     page.get_by_role("link", name="Browser Awards 2026").click()
     expect(page).to_have_url(f"{site.url}/admin/editions/{EDITION_KEY}")
     check_page(page, "the edition's administration page")
+    send_a_new_link(page, site, smtp)
     page.locator(f"a[href='/admin/rounds/{site.ref(DOCUMENTARY)}']").first.click()
     expect(page.locator("#round-status")).to_have_text("draft")
     check_page(page, "the round page in draft")
@@ -68,12 +84,12 @@ def check_results(page: Page, site: Site, rankings: list[list[str]]) -> None:
 
 
 def test_administrator_runs_a_round_to_its_announcement(
-    page: Page, site: Site, tmp_path: Path
+    page: Page, site: Site, smtp: SmtpServer, tmp_path: Path
 ) -> None:
     page.goto(site.url)
     check_page(page, "home page")
     sign_in_as_administrator(page, site)
-    rankings = run_round(page, site, tmp_path)
+    rankings = run_round(page, site, smtp, tmp_path)
     results = f"{site.url}/editions/{EDITION_KEY}/categories/documentary/rounds/final/results"
     hidden = page.request.get(results)
     assert hidden.status == 404, "a counted round's results are visible before its announcement"

@@ -162,3 +162,12 @@ def test_a_signed_in_member_gets_a_token_from_the_session(
             stranger.post("/api/v1/member/token", json={}, headers={"x-csrf-token": "x"}), 403
         )
         assert error["code"] == "csrf_failed"
+
+
+def test_refused_casts_count_against_the_rate_limit(client: TestClient, member_site: Site) -> None:
+    auth = bearer_for(client, member_site, "m01")
+    for _ in range(3):  # the limit here is 3 a minute
+        error_of(client.put(PICTURE + "/ballot", json={"ranking": ["zzz"]}, headers=auth), 422)
+    limited = client.put(PICTURE + "/ballot", json={"ranking": ["tide"]}, headers=auth)
+    assert error_of(limited, 429)["code"] == "rate_limited"
+    assert turnout(member_site.database, "picture") == 0

@@ -278,10 +278,9 @@ def _spend(uow: UnitOfWork, token: str, clock: Clock) -> SignedIn:
 
 def _member(uow: UnitOfWork, clock: Clock, record: TokenRecord) -> SignedIn:
     edition, _, number = record.subject.partition("/")
-    edition_id = uow.editions.find_id(edition)
-    if edition_id is None or not uow.editions.has_member(edition_id, number):
+    member = uow.editions.on_roll(edition, number)
+    if member is None:
         _refuse(uow, clock, record, f"member {number} is no longer on the roll of {edition}")
-    member = uow.editions.member(edition_id, number)
     return SignedIn(edition, member.number, member.name)
 
 

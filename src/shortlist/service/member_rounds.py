@@ -23,7 +23,7 @@ from shortlist.service.refs import RoundRef
 from shortlist.service.rounds import find
 from shortlist.store.access import edition_timezone
 from shortlist.store.database import UnitOfWork
-from shortlist.store.records import RoundRecord
+from shortlist.store.records import OnRoll, RoundRecord
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,12 @@ def zone_of(uow: UnitOfWork, edition_id: int, member: Member, chosen: str = "") 
     """The member's time zone: the one they ``chosen`` (a preference of theirs), else the
     roll's (``member.timezone`` where the roll has one), else the edition's."""
     roll = getattr(member, "timezone", "")
-    for name in (chosen, roll, edition_timezone(uow.connection, edition_id)):
+    return zone_named(chosen, roll, edition_timezone(uow.connection, edition_id))
+
+
+def zone_named(*names: str) -> ZoneInfo:
+    """The first of ``names`` that is a known time zone (empty ones skipped), else UTC."""
+    for name in names:
         try:
             if name:
                 return ZoneInfo(name)
@@ -175,11 +180,10 @@ def cast_and_mail(
             raise exc from None
         _note_refusal(uow, ref, member, clock, "the ballot broke the round's rules")
         raise
-    edition_id = uow.editions.id_of(ref.edition)
-    person = uow.editions.member(edition_id, member)
-    if not person.email:
+    person = uow.editions.on_roll(ref.edition, member)
+    if person is None or not person.email:
         return Cast(receipt, False)
-    zone = zone_of(uow, edition_id, person, zone_name)
+    zone = zone_named(zone_name, person.edition_timezone)
     try:
         mailer.send(receipt_message(person, ref, receipt, zone))
     except MailError:
@@ -194,7 +198,7 @@ def _note_refusal(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock, rea
 
 
 def receipt_message(
-    member: Member, ref: RoundRef, receipt: voting.Receipt, zone: ZoneInfo
+    member: Member | OnRoll, ref: RoundRef, receipt: voting.Receipt, zone: ZoneInfo
 ) -> Message:
     what = "revised" if receipt.revision else "cast"
     text = (

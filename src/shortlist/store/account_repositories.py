@@ -6,15 +6,18 @@ transaction and commit with it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from shortlist.store import account_tables as t
+from shortlist.store.types import Instant
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,9 @@ class TokenRecord:
     used_at: datetime | None
 
 
+_TOKEN = select(t.single_use_tokens).where(t.single_use_tokens.c.digest == bindparam("digest"))
+
+
 class Tokens:
     """Single-use tokens, stored by digest only."""
 
@@ -130,8 +136,7 @@ class Tokens:
         )
 
     def get(self, token: str) -> TokenRecord | None:
-        table = t.single_use_tokens
-        row = self.c.execute(select(table).where(table.c.digest == digest(token))).one_or_none()
+        row = self.c.execute(_TOKEN, {"digest": digest(token)}).one_or_none()
         if row is None:
             return None
         return TokenRecord(row.purpose, row.subject, row.issued_at, row.expires_at, row.used_at)
@@ -155,6 +160,18 @@ class Tokens:
         return self.get(token) if done.rowcount == 1 else None
 
 
+@functools.cache
+def _hit(dialect: str) -> Any:
+    """One hit on a window: ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING hits``, built once."""
+    table = t.rate_windows
+    upsert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return (
+        upsert.values(key=bindparam("key"), hits=1, ends_at=bindparam("ends_at", type_=Instant()))
+        .on_conflict_do_update(index_elements=["key"], set_={"hits": table.c.hits + 1})
+        .returning(table.c.hits)
+    )
+
+
 class RateWindows:
     """Fixed-window counters shared by every worker: one atomic upsert per hit."""
 
@@ -167,14 +184,8 @@ class RateWindows:
         start = int(at.timestamp()) // seconds * seconds
         ends = datetime.fromtimestamp(start + seconds, UTC)
         window = f"{key}@{start}"
-        table = t.rate_windows
-        dialect = postgresql if self.c.dialect.name == "postgresql" else sqlite
-        upsert = dialect.insert(table).values(key=window, hits=1, ends_at=ends)
-        hits = self.c.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["key"], set_={"hits": table.c.hits + 1}
-            ).returning(table.c.hits)
-        ).scalar_one()
+        values = {"key": window, "ends_at": ends}
+        hits = self.c.execute(_hit(self.c.dialect.name), values).scalar_one()
         return int(hits), ends
 
     def forget_before(self, at: datetime) -> None:

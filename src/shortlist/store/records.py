@@ -50,6 +50,17 @@ class RoundForCast:
 
 
 @dataclass(frozen=True)
+class OnRoll:
+    """A member found on an edition's roll: name and e-mail, the edition's id and time zone."""
+
+    number: str
+    name: str
+    email: str
+    edition_id: int
+    edition_timezone: str
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     id: int
     at: datetime

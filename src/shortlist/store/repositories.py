@@ -33,6 +33,19 @@ from shortlist.domain.model import (
     MemberStatus,
 )
 from shortlist.store import tables as t
+from shortlist.store.records import OnRoll
+
+#: A member on an edition's roll (the edition by key) with the edition's time zone, in one query.
+_ON_ROLL = (
+    select(
+        t.members.c.number, t.members.c.name, t.members.c.email, t.editions.c.id,
+        t.editions.c.timezone,
+    )
+    .join_from(t.members, t.editions, t.members.c.edition_id == t.editions.c.id)
+    .where(
+        and_(t.editions.c.key == bindparam("edition"), t.members.c.number == bindparam("number"))
+    )
+)  # fmt: skip
 
 _MEMBER = select(t.members.c.number).where(
     and_(
@@ -286,6 +299,14 @@ class Editions:
     def has_member(self, edition_id: int, number: str) -> bool:
         row = self.c.execute(_MEMBER, {"edition_id": edition_id, "number": number}).first()
         return row is not None
+
+    def on_roll(self, edition: str, number: str) -> OnRoll | None:
+        """Member ``number`` on the roll of edition ``edition`` (its key), with what a receipt
+        e-mail needs; None when the edition or the member is not there."""
+        row = self.c.execute(_ON_ROLL, {"edition": edition, "number": number}).first()
+        if row is None:
+            return None
+        return OnRoll(row.number, row.name, row.email, row.id, row.timezone)
 
     def member(self, edition_id: int, number: str) -> Member:
         row = self.c.execute(

@@ -25,7 +25,7 @@ from shortlist.formats.csv import (
     _Irregular,
     _Layout,
 )
-from shortlist.formats.csv_groups import _MASKS, _MULTIPLIERS, each_on_two_threads
+from shortlist.formats.csv_groups import _MASKS, _MULTIPLIERS, distinct, each_on_two_threads
 from shortlist.methods.ballots import group_keys
 
 KEY_BYTES = 8
@@ -49,7 +49,7 @@ def read_short_cells(
     """
     data = np.frombuffer(text, dtype=np.uint8)
     bounds = _chunks(text, offset, end)
-    lookup = _Lookup(np.unique(_keys(data, bounds[0], bounds[1], crlf)[0]))
+    lookup = _Lookup(distinct(_keys(data, bounds[0], bounds[1], crlf)[0]))
     texts = ["", *(_text(k) for k in lookup.known.tolist())]
     parts: list[_Part] = [_Part()] * (len(bounds) - 1)
 
@@ -154,7 +154,7 @@ class _Lookup:
         self.bits = np.uint64(len(known).bit_length() + 2)
         for multiplier in _MULTIPLIERS:
             slots = (known * multiplier) >> (np.uint64(64) - self.bits)
-            if len(np.unique(slots)) == len(known):
+            if len(distinct(slots)) == len(known):
                 break
         else:
             raise LongCells
@@ -219,16 +219,16 @@ def _profile(
 ) -> BallotFile:
     """Group the rows and build the profile; ``tables`` give the order names first appear in."""
     if weights is None:
-        distinct, counts = np.unique(rows, return_counts=True)
+        packed, counts = np.unique(rows, return_counts=True)
         summed = counts.astype(np.int64)
     else:
-        distinct, summed = group_keys(rows, weights)
+        packed, summed = group_keys(rows, weights)
     base = len(texts)
-    codes: Codes = np.empty((len(distinct), max(width, 1)), dtype=np.int32)
+    codes: Codes = np.empty((len(packed), max(width, 1)), dtype=np.int32)
     for j in range(codes.shape[1]):
-        distinct, digit = np.divmod(distinct, base)
+        packed, digit = np.divmod(packed, base)
         codes[:, j] = digit
-    present = len(np.unique(codes))
+    present = len(distinct(codes))
     order = _first_seen(tables[0][:_HEAD_ROWS].astype(np.int32), base)
     if len(order) < present:
         whole = np.zeros((len(rows), codes.shape[1]), dtype=np.int32)
@@ -242,7 +242,7 @@ def _profile(
 
 def _weights(cells: npt.NDArray[np.int16], texts: list[str]) -> npt.NDArray[np.int64]:
     values = np.zeros(len(texts), dtype=np.int64)
-    for token in np.unique(cells).tolist():
+    for token in distinct(cells).tolist():
         text = texts[token].strip()
         if not is_number(text) or int(text) >= MAX_WEIGHT:
             raise _Irregular

@@ -17,6 +17,7 @@ import itertools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,7 @@ Words = npt.NDArray[np.uint64]
 Hasher = Callable[[Sequence[Words]], Words]
 Indices = npt.NDArray[np.intp]
 Offsets = npt.NDArray[np.int64]
+TValue = TypeVar("TValue", bound=np.generic)
 
 SPARE_BYTES = 8
 """Bytes :func:`words_of` may read past the end of the longest string (they must be there)."""
@@ -58,6 +60,13 @@ def mix_words(columns: Sequence[Words]) -> Words:
     hashes ^= hashes >> np.uint64(32)
     hashes *= _MULTIPLIERS[1]
     return hashes
+
+
+def distinct(values: npt.NDArray[TValue]) -> npt.NDArray[TValue]:
+    """The sorted distinct values (``np.unique`` without its check for masked arrays, which
+    imports ``numpy.ma``: ~0.02 s of start-up)."""
+    found: npt.NDArray[TValue] = np.unique(values, return_counts=True)[0]
+    return found
 
 
 def in_halves(n: int, work: Callable[[slice], None]) -> None:

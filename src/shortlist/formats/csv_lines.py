@@ -46,6 +46,7 @@ from shortlist.formats.csv_groups import (
     Hasher,
     Indices,
     Offsets,
+    distinct,
     group_strings,
     in_halves,
     mix_words,
@@ -239,7 +240,7 @@ def _short_cells(
     at_any_byte = np.ndarray((len(flat) - 7,), dtype=np.uint64, buffer=flat, strides=(1,))
     keys = at_any_byte[starts]
     keys &= _MASKS[sizes]
-    known = np.unique(keys[:_SAMPLE_CELLS])
+    known = distinct(keys[:_SAMPLE_CELLS])
     group = np.searchsorted(known, keys)
     np.minimum(group, len(known) - 1, out=group)
     if not bool((known[group] == keys).all()):
@@ -297,7 +298,7 @@ def _weights(cells: _Cells, column: int) -> npt.NDArray[np.int64]:
         raise _Irregular
     values = np.zeros(len(cells.texts), dtype=np.int64)
     weighing = cells.field == column
-    for g in np.unique(cells.group[weighing]).tolist():
+    for g in distinct(cells.group[weighing]).tolist():
         text = cells.texts[g].strip()
         if not is_number(text) or int(text) >= MAX_WEIGHT:
             raise _Irregular

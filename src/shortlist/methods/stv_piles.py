@@ -106,7 +106,9 @@ class WeightedPiles:
         rows = self.piles.rows_on([candidate])
         old_ids = self.value_of[rows]
         mapping = {
-            vid: self._intern(new_value(self.values[vid])) for vid in np.unique(old_ids).tolist()
+            vid: self._intern(new_value(self.values[vid]))
+            # (return_counts: plain np.unique imports numpy.ma to check for masks, ~0.02 s)
+            for vid in np.unique(old_ids, return_counts=True)[0].tolist()
         }
         table = np.zeros(len(self.values), dtype=np.int64)
         for old, new in mapping.items():

@@ -43,8 +43,9 @@ from shortlist.formats.rctab.cvr.xlsx import (
     Unsupported,
     cells,
     cells_of_columns,
-    chunks,
+    count_plain_rows,
     count_rows,
+    raw_chunks,
     rows_in,
     scan_rows,
     split_at_row,
@@ -277,10 +278,11 @@ def _xlsx_counted(
     try:
         counts, first, shared = _count_rows(source, layout, first_row)
         pairs = []
+        parsed: dict[str, list[Any]] = {}
         for body, n in counts.items():
             line = first.get(body)
             number = int(line) if line else None
-            pairs.append((_record(checked, cells(body, shared), where, number, ""), n))
+            pairs.append((_record(checked, _cells(body, shared, parsed), where, number, ""), n))
     except Unsupported:
         rows = _xlsx_rows(source)
         yield from ((r, 1) for r in read_rows(source, layout, first_row, rows))
@@ -288,10 +290,32 @@ def _xlsx_counted(
     yield from pairs
 
 
+def _cells(body: str, shared: list[str], parsed: dict[str, list[tuple[int, Any]]]) -> list[Any]:
+    """:func:`cells` of a row body, each distinct cell parsed once (bodies repeat their cells)."""
+    if "<c>" in body:  # a cell without a reference takes its place from the cells before it
+        return cells(body, shared)
+    values: list[Any] = []
+    for piece in body.split("</c>"):
+        found = parsed.get(piece)
+        if found is None:
+            row = cells(piece + "</c>", shared) if "<c" in piece else []
+            found = parsed[piece] = [(c, v) for c, v in enumerate(row) if v is not None]
+        for column, value in found:
+            if column < len(values):
+                raise Unsupported("cells out of order")
+            values.extend([None] * (column - len(values)))
+            values.append(value)
+    return values
+
+
 def _count_rows(
     source: CvrSource, layout: Layout, first_row: int
-) -> tuple[Counter[str], dict[str, str], list[str]]:
-    """Distinct row bodies (cells the layout reads) -> [rows, first row number]."""
+) -> tuple[Counter[str], dict[str, str | int], list[str]]:
+    """Distinct row bodies (cells the layout reads) -> rows, and each one's first row number.
+
+    Plain chunks are counted in bulk (:func:`count_plain_rows`); the header's chunk, chunks
+    that are not plain and sheets whose unread columns must be dropped go row by row.
+    """
     unread = [
         column_letter(c + 1)
         for c in range(layout.first_vote)
@@ -302,21 +326,40 @@ def _count_rows(
         None if layout.id_col is None else valued_cells_of_column(column_letter(layout.id_col + 1))
     )
     counts: Counter[str] = Counter()
-    first: dict[str, str] = {}
+    first: dict[str, str | int] = {}
+    plain: Counter[bytes] = Counter()
+    plain_first: dict[bytes, int] = {}
     previous, in_header = 0, first_row > 1
+    where = source.shown_path
     with _open_sheet(source) as (xml, shared):
-        for text in _guard(chunks(xml), source.shown_path):
+        for chunk in _guard(raw_chunks(xml), where):
+            if drop is None and not in_header and count_plain_rows(chunk, plain, plain_first):
+                continue
+            text = _decoded(chunk, where)
             if in_header:
                 start, previous = split_at_row(text, first_row, previous)
                 _check_header_rows(source, layout, rows_in(text[:start]), first_row, shared)
                 in_header = start == len(text)
                 text = text[start:]
+                if drop is None and count_plain_rows(text.encode(), plain, plain_first):
+                    continue
             if ids is not None and len(ids.findall(text)) != text.count("<row"):
                 raise Unsupported("a row without its id: read it precisely")
             if drop is not None:
                 text = drop.sub("", text)
-            count_rows(text, counts, first)
+            count_rows(text, counts, first)  # type: ignore[arg-type]
+    for body, n in plain.items():
+        key = _decoded(body, where)
+        counts[key] += n
+        first.setdefault(key, plain_first[body])
     return counts, first, shared
+
+
+def _decoded(chunk: bytes, where: str) -> str:
+    try:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BallotFileError(f"the workbook is damaged or truncated ({err})", path=where) from None
 
 
 def _check_header_rows(

@@ -27,6 +27,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from typing import IO, Any, TypeVar
 
@@ -179,8 +180,14 @@ def _check_header(source: CvrSource, layout: Layout, header: Sequence[Any], line
 
 
 def _record(
-    layout: Layout, row: Sequence[Any], where: str, line: int | None, record_id: str
+    layout: Layout,
+    row: Sequence[Any],
+    where: str,
+    line: int | None,
+    record_id: str,
+    memo: dict[tuple[int, str], Marks] | None = None,
 ) -> CastVoteRecord:
+    """One record from a row's values; ``memo`` keeps the marks of cells already read."""
     ranks: list[Marks] = []
     vendor_id = precinct = batch = None
     for col, value in enumerate(row):
@@ -196,7 +203,13 @@ def _record(
         elif col >= layout.first_vote and (layout.last_vote is None or col <= layout.last_vote):
             rank = col - layout.first_vote + 1
             _fill_blanks(layout, ranks, rank - 1)
-            ranks.append(_marks(layout, text, where, line, col))
+            if memo is None:
+                ranks.append(_marks(layout, text, where, line, col))
+                continue
+            marks = memo.get((col, text))
+            if marks is None:
+                marks = memo[col, text] = _marks(layout, text, where, line, col)
+            ranks.append(marks)
     if layout.last_vote is not None:
         _fill_blanks(layout, ranks, layout.last_vote - layout.first_vote + 1)
     if layout.id_col is not None and vendor_id is None:
@@ -278,11 +291,13 @@ def _xlsx_counted(
     try:
         counts, first, shared = _count_rows(source, layout, first_row)
         pairs = []
-        parsed: dict[str, list[Any]] = {}
+        parsed: dict[str, list[tuple[int, Any]]] = {}
+        memo: dict[tuple[int, str], Marks] = {}
         for body, n in counts.items():
             line = first.get(body)
             number = int(line) if line else None
-            pairs.append((_record(checked, _cells(body, shared, parsed), where, number, ""), n))
+            values = _cells(body, shared, parsed)
+            pairs.append((_record(checked, values, where, number, "", memo), n))
     except Unsupported:
         rows = _xlsx_rows(source)
         yield from ((r, 1) for r in read_rows(source, layout, first_row, rows))
@@ -331,8 +346,8 @@ def _count_rows(
     plain_first: dict[bytes, int] = {}
     previous, in_header = 0, first_row > 1
     where = source.shown_path
-    with _open_sheet(source) as (xml, shared):
-        for chunk in _guard(raw_chunks(xml), where):
+    with _open_sheet(source) as (xml, shared), closing(raw_chunks(xml)) as stream:
+        for chunk in _guard(stream, where):
             if drop is None and not in_header and count_plain_rows(chunk, plain, plain_first):
                 continue
             text = _decoded(chunk, where)

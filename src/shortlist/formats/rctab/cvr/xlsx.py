@@ -11,9 +11,11 @@ the sheet with it instead.
 from __future__ import annotations
 
 import html
+import queue
 import re
+import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from itertools import islice, repeat
 from typing import IO, Any
 
@@ -129,20 +131,60 @@ def count_rows(text: str, counts: Counter[str], first: dict[str, str]) -> None:
     counts.update(bodies)
 
 
-def raw_chunks(xml: IO[bytes]) -> Iterator[bytes]:
-    """The sheet XML as undecoded chunks, each cut before a ``<row`` (no row cut in two)."""
+def raw_chunks(xml: IO[bytes]) -> Generator[bytes, None, None]:
+    """The sheet XML as undecoded chunks, each cut before a ``<row`` (no row cut in two).
+
+    The archive is inflated on a thread of its own, a few chunks ahead (zlib lets go of the
+    interpreter while it inflates), so inflating and counting the rows overlap.
+    """
     pending = b""
-    while True:
-        data = xml.read(_CHUNK)
-        if not data:
-            if pending:
-                yield pending
-            return
+    for data in _read_ahead(xml):
         pending += data
         end = pending.rfind(b"<row")
         if end > 0:
             yield pending[:end]
             pending = pending[end:]
+    if pending:
+        yield pending
+
+
+def _read_ahead(xml: IO[bytes], depth: int = 2) -> Iterator[bytes]:
+    """``xml.read(_CHUNK)`` until the end, on a thread; its error is raised here."""
+    ready: queue.Queue[bytes | BaseException] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def inflate() -> None:
+        try:
+            while not stop.is_set():
+                data = xml.read(_CHUNK)
+                _put(ready, data, stop)
+                if not data:
+                    return
+        except BaseException as err:  # handed to the reader, which raises it
+            _put(ready, err, stop)
+
+    worker = threading.Thread(target=inflate, name="xlsx-inflate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = ready.get()
+            if isinstance(item, BaseException):
+                raise item
+            if not item:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+def _put(ready: queue.Queue[bytes | BaseException], item: bytes | BaseException, stop: Any) -> None:
+    while not stop.is_set():
+        try:
+            ready.put(item, timeout=0.05)
+            return
+        except queue.Full:
+            continue
 
 
 #: What no plain row holds: text that may contain ``"`` (formula results, inline and error

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -48,6 +50,8 @@ def ensure_peers() -> Path:
 
 def run(args: argparse.Namespace) -> None:
     python = ensure_peers()
+    started = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+    load = os.getloadavg()[0]
     # Byte-compile the project as an installed wheel would be (the peers' wheels are), so that
     # start-up is not charged for compiling sources when PYTHONDONTWRITEBYTECODE is set.
     subprocess.run(
@@ -82,7 +86,20 @@ def run(args: argparse.Namespace) -> None:
     ]
     if args.peers:
         argv += ["--peers", args.peers]
+    path = OUT / "results.jsonl"
+    before = len(path.read_text().splitlines()) if path.exists() else 0
     subprocess.run(argv, check=True)
+    tag_run(path, before, started, load)
+
+
+def tag_run(path: Path, before: int, run: str, load: float) -> None:
+    """Mark the records this run added with the run's start and the load then, so that the
+    table compares shortlist only with runners timed in the same run."""
+    lines = path.read_text().splitlines()
+    tagged = [
+        json.dumps({**json.loads(x), "run": run, "load": round(load, 1)}) for x in lines[before:]
+    ]
+    path.write_text("\n".join(lines[:before] + tagged) + "\n")
 
 
 def load() -> list[dict]:
@@ -91,31 +108,31 @@ def load() -> list[dict]:
 
 
 def table(records: list[dict]) -> str:
-    """Markdown: per (N, method), shortlist's wall time and its ratio to every other runner."""
+    """Markdown: per (N, method), shortlist's latest wall time and its ratio to every runner
+    timed in the same run, with the load average when the run started."""
     latest: dict[tuple[int, str, str], dict] = {}
     for r in records:
         latest[(r["n"], r["method"], r["peer"])] = r
     by = defaultdict(dict)
     for (n, method, peer), r in latest.items():
         by[(n, method)][peer] = r
-    floors = {n: by[(n, "parse")].get("floor-pyarrow") for (n, m) in by if m == "parse"}
     lines = [
         "| N | method | shortlist wall s | peak MiB | fastest peer (wall s) | "
-        "× faster than fastest peer | × pyarrow read floor | all runners (wall s) |",
-        "|---|---|---|---|---|---|---|---|",
+        "× faster than fastest peer | × pyarrow read floor | load | all runners (wall s) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for n, method in sorted(k for k in by if k[1] != "parse"):
-        runs = by[(n, method)]
-        ours = runs.get("shortlist")
+        ours = by[(n, method)].get("shortlist")
         if not ours or ours.get("status") != "ok":
             continue
+        runs = _same_run(by[(n, method)], ours)
         peers = {
             p: r
             for p, r in runs.items()
             if p != "shortlist" and r.get("status") == "ok" and p != "ref-numpy"
         }
         fastest = min(peers.items(), key=lambda kv: kv[1]["wall"]) if peers else None
-        floor = floors.get(n)
+        floor = _same_run(by.get((n, "parse"), {}), ours).get("floor-pyarrow")
         floor_wall = floor["wall"] if floor and floor.get("status") == "ok" else None
         others = ", ".join(
             f"{p} {r['wall']:.2f}" if r.get("status") == "ok" else f"{p} {r['status']}"
@@ -129,9 +146,14 @@ def table(records: list[dict]) -> str:
             + (f"{fastest[1]['wall'] / ours['wall']:.1f}" if fastest else "–")
             + " | "
             + (f"{ours['wall'] / floor_wall:.2f}" if floor_wall else "–")
-            + f" | {others} |"
+            + f" | {ours.get('load', '–')} | {others} |"
         )
     return "\n".join(lines)
+
+
+def _same_run(runs: dict[str, dict], ours: dict) -> dict[str, dict]:
+    """The records of ``ours``'s run (records from before runs were tagged count as one run)."""
+    return {p: r for p, r in runs.items() if r.get("run") == ours.get("run")}
 
 
 def write_readme(records: list[dict]) -> None:

@@ -61,10 +61,15 @@ def attest(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> None:
 
 
 def _admit(
-    uow: UnitOfWork, record: RoundRecord, member: str, now: datetime, gate: bool = True
+    uow: UnitOfWork,
+    record: RoundRecord,
+    member: str,
+    now: datetime,
+    gate: bool = True,
+    standing: Standing | None = None,
 ) -> Standing:
     """Refuse unless the round is open now and ``member`` may vote in it (and, with ``gate``,
-    has met its viewing gate); the member's standing."""
+    has met its viewing gate); the member's standing (read here unless given)."""
     window = record.spec.window
     if record.status is not RoundStatus.OPEN:
         raise BallotRefused(f"round {record.label} is {record.status.value}, not open for voting")
@@ -73,7 +78,8 @@ def _admit(
         instant = window.closes if now >= window.closes else window.opens
         raise BallotRefused(f"voting in round {record.label} {when} {human(instant)}")
     viewing = gate and record.spec.gate.kind in (GateKind.MIN_VIEWED, GateKind.VIEWED_ALL)
-    standing = uow.rounds.standing(record.id, record.category_id, member, viewing)
+    if standing is None:
+        standing = uow.rounds.standing(record.id, record.category_id, member, viewing)
     if not standing.eligible:
         raise BallotRefused(f"member {member} is not in the electorate of round {record.label}")
     if gate:
@@ -95,12 +101,12 @@ def issue_ballot(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> B
 def cast(uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock) -> Receipt:
     """Cast (or revise) ``member``'s ballot; refused with a reason, and then nothing changes.
 
-    One transaction: the round (held against closing), its secret and election key in one
-    read, the member's standing in another, then the participation and the sealed ballot."""
-    found = uow.rounds.for_cast(ref.edition, ref.category, ref.round)
+    One transaction: the round (held against closing), its secret, election key and the
+    member's standing in one read, then the participation and the sealed ballot."""
+    found = uow.rounds.for_cast(ref.edition, ref.category, ref.round, member)
     record = found.record
     now = clock.now()
-    recused = _admit(uow, record, member, now).recused
+    recused = _admit(uow, record, member, now, standing=found.standing).recused
     slate = record.slate or ()
     stored = check_marks(record.spec.ballot, frozenset(slate), recused, marks)
     _check_quota(uow, record, member)

@@ -40,16 +40,6 @@ class RoundRecord:
 
 
 @dataclass(frozen=True)
-class RoundForCast:
-    """A round as a cast reads it: the record, the round's secret (None once closed) and its
-    election public key (None before it is sealed)."""
-
-    record: RoundRecord
-    secret: bytes | None
-    public_key: bytes | None
-
-
-@dataclass(frozen=True)
 class OnRoll:
     """A member found on an edition's roll: name and e-mail, the edition's id and time zone."""
 
@@ -81,3 +71,14 @@ class Standing:
     voted: bool
     recused: frozenset[str]
     viewed: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RoundForCast:
+    """A round as a cast reads it: the record, the round's secret (None once closed), its
+    election public key (None before it is sealed) and the casting member's standing."""
+
+    record: RoundRecord
+    secret: bytes | None
+    public_key: bytes | None
+    standing: Standing

@@ -68,6 +68,7 @@ class Editions:
         self._ids: dict[int, dict[str, int]] = {}
         self._categories: dict[tuple[int, str], int] = {}
         self._editions: dict[str, int] = {}
+        self._on_roll: dict[tuple[str, str], OnRoll] = {}
 
     def add(self, edition: Edition, at: datetime) -> int:
         if self.find_id(edition.key) is not None:
@@ -303,10 +304,15 @@ class Editions:
     def on_roll(self, edition: str, number: str) -> OnRoll | None:
         """Member ``number`` on the roll of edition ``edition`` (its key), with what a receipt
         e-mail needs; None when the edition or the member is not there."""
+        if (edition, number) in self._on_roll:  # read once per unit of work (a cast asks twice)
+            return self._on_roll[edition, number]
         row = self.c.execute(_ON_ROLL, {"edition": edition, "number": number}).first()
         if row is None:
             return None
-        return OnRoll(row.number, row.name, row.email, row.id, row.timezone)
+        found = self._on_roll[edition, number] = OnRoll(
+            row.number, row.name, row.email, row.id, row.timezone
+        )
+        return found
 
     def member(self, edition_id: int, number: str) -> Member:
         row = self.c.execute(

@@ -105,13 +105,44 @@ _ROUND_BY_KEYS = (
 )
 
 
+def _member_has_row(table: Any) -> Any:
+    """Whether the member has a row in ``table`` for the round being read (correlated)."""
+    return (
+        exists()
+        .where(and_(table.c.round_id == t.rounds.c.id, table.c.member == bindparam("member")))
+        .label(f"has_{table.name}")
+    )
+
+
+def _member_entries(table: Any, label: str) -> Any:
+    """The keys (newline-separated; keys are ``[a-z0-9-]``) of the round's category's entries
+    the member has a row for in ``table`` (credits: recused; viewings: watched)."""
+    return (
+        select(func.aggregate_strings(t.entries.c.key, "\n"))
+        .join_from(table, t.entries)
+        .where(
+            and_(
+                t.entries.c.category_id == t.rounds.c.category_id,
+                table.c.member == bindparam("member"),
+            )
+        )
+        .scalar_subquery()
+        .label(label)
+    )
+
+
 #: A round about to take a ballot: its row (held shared until commit on PostgreSQL), the round's
-#: secret (gone once closed) and its election public key, in one query.
+#: secret (gone once closed), its election public key and the member's standing, in one query.
 _ROUND_FOR_CAST = (
     select(
         *_ROUND_COLUMNS,
         t.round_secrets.c.secret.label("round_secret"),
         s.election_keys.c.public_key.label("election_key"),
+        _member_has_row(t.electorate),
+        _member_has_row(t.attestations),
+        _member_has_row(t.participation),
+        _member_entries(t.credits, "recused_keys"),
+        _member_entries(t.viewings, "viewed_keys"),
     )
     .join_from(t.rounds, t.categories)
     .join(t.editions)
@@ -178,6 +209,10 @@ def _round_query() -> Any:
     return select(*_ROUND_COLUMNS).join_from(t.rounds, t.categories).join(t.editions)
 
 
+def _keys(joined: str | None) -> frozenset[str]:
+    return frozenset(joined.split("\n")) if joined else frozenset()
+
+
 def _record(row: Row[Any], specs: dict[int, RoundSpec]) -> RoundRecord:
     if row.id not in specs:
         specs[row.id] = round_from_dict(row.spec)
@@ -213,21 +248,27 @@ class Rounds:
             raise NotFound(f"no round {edition}/{category}/{key}")
         return _record(row, self._specs)
 
-    def for_cast(self, edition: str, category: str, key: str) -> RoundForCast:
-        """The round named by its keys with its secret and election public key, its row held
-        (shared, PostgreSQL) until the transaction ends, so it cannot close under a cast."""
+    def for_cast(self, edition: str, category: str, key: str, member: str) -> RoundForCast:
+        """The round named by its keys with its secret, election public key and ``member``'s
+        standing, its row held (shared, PostgreSQL) until the transaction ends, so it cannot
+        close under a cast."""
         postgres = self.c.dialect.name == "postgresql"
         row = self.c.execute(
             _ROUND_FOR_CAST_LOCKED if postgres else _ROUND_FOR_CAST,
-            {"edition": edition, "category": category, "round": key},
+            {"edition": edition, "category": category, "round": key, "member": member},
         ).first()
         if row is None:
             raise NotFound(f"no round {edition}/{category}/{key}")
         secret, public_key = row.round_secret, row.election_key
+        standing = Standing(
+            bool(row.has_electorate), bool(row.has_attestations), bool(row.has_participation),
+            _keys(row.recused_keys), _keys(row.viewed_keys),
+        )  # fmt: skip
         return RoundForCast(
             _record(row, self._specs),
             None if secret is None else bytes(secret),
             None if public_key is None else bytes(public_key),
+            standing,
         )
 
     def get(self, round_id: int, *, lock: str = "") -> RoundRecord:

@@ -139,7 +139,38 @@ def test_the_benchmark_layout_is_read_by_grouping_lines(
     monkeypatch.setattr(csv_format, "FAST_PATH_BYTES", 0)
     monkeypatch.setattr(csv_format, "_read_fast", refuse)
     monkeypatch.setattr(csv_groups, "TWO_THREADS_FROM", 1000)  # both threads at work
+    assert_identical(read_ballots(path), careful(path))  # cell by cell
+    monkeypatch.setattr(csv_cells, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(csv_lines, "_lines", refuse)  # ... and never by lines
     assert_identical(read_ballots(path), careful(path))
+    monkeypatch.setattr(csv_cells, "KEY_BYTES", 4)  # "CandNN" is too long now: lines
+    monkeypatch.undo()
+    monkeypatch.setattr(csv_format, "FAST_PATH_BYTES", 0)
+    monkeypatch.setattr(csv_format, "_read_fast", refuse)
+    monkeypatch.setattr(csv_cells, "KEY_BYTES", 4)
+    assert_identical(read_ballots(path), careful(path))
+
+
+@pytest.mark.parametrize("names", [12, 300])
+def test_candidates_first_named_late_and_many_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: int
+) -> None:
+    """Keys not in the first chunk send the reader round all chunks once more; past 256 keys
+    the lookup is a binary search instead of a perfect hash."""
+    rng = np.random.default_rng(names)
+    pool = [f"N{k:03d}" for k in range(names)]
+    lines = ["A,B", *(",".join(rng.choice(pool, 2)) for _ in range(3000)), "Late,A"]
+    path = tmp_path / "late.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("read by another path")
+
+    monkeypatch.setattr(csv_cells, "CHUNK_BYTES", 1000)
+    monkeypatch.setattr(csv_lines, "_lines", refuse)
+    got = csv_lines.read_csv_lines(str(path), path.stat().st_size)
+    assert_identical(got, careful(path))
+    assert "Late" in got.profile.candidates
 
 
 @pytest.mark.parametrize(

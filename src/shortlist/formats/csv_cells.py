@@ -37,6 +37,10 @@ class LongCells(Exception):
     """A cell is longer than :data:`KEY_BYTES`: the file is for the line-grouping reader."""
 
 
+class _Unknown(Exception):
+    """A cell is not among the known keys (those of the first chunk, then of every chunk)."""
+
+
 def read_short_cells(
     text: bytearray, offset: int, end: int, crlf: bool, layout: _Layout, path: str
 ) -> BallotFile:
@@ -49,7 +53,31 @@ def read_short_cells(
     """
     data = np.frombuffer(text, dtype=np.uint8)
     bounds = _chunks(text, offset, end)
-    lookup = _Lookup(distinct(_keys(data, bounds[0], bounds[1], crlf)[0]))
+    try:  # the candidates are nearly always all in the first chunk
+        known = distinct(_keys(data, bounds[0], bounds[1], crlf)[0])
+        return _read(data, bounds, crlf, _Lookup(known), layout, path)
+    except _Unknown:
+        pass
+    found: list[npt.NDArray[np.uint64]] = [np.zeros(0, np.uint64)] * (len(bounds) - 1)
+
+    def collect(i: int) -> None:
+        found[i] = distinct(_keys(data, bounds[i], bounds[i + 1], crlf)[0])
+
+    each_on_two_threads(len(found), collect)
+    try:
+        return _read(data, bounds, crlf, _Lookup(distinct(np.concatenate(found))), layout, path)
+    except _Unknown:
+        raise LongCells from None
+
+
+def _read(
+    data: npt.NDArray[np.uint8],
+    bounds: list[int],
+    crlf: bool,
+    lookup: _Lookup,
+    layout: _Layout,
+    path: str,
+) -> BallotFile:
     texts = ["", *(_text(k) for k in lookup.known.tolist())]
     parts: list[_Part] = [_Part()] * (len(bounds) - 1)
 
@@ -143,35 +171,52 @@ def _table(token: npt.NDArray[np.int16], row_ends: npt.NDArray[np.int64]) -> npt
 class _Lookup:
     """Token codes of cell keys: 1 + the key's place among the known keys, 0 for an empty cell.
 
-    A perfect hash of the few known keys finds the place; a key not known makes the file the
-    line-grouping reader's (:class:`LongCells`).
+    A perfect hash finds the place of a key among a few known keys (a table of about four times
+    their square, so that a multiplier that spreads them apart is soon found); among many, a
+    binary search does. A key not known raises :class:`_Unknown`.
     """
 
     def __init__(self, known: npt.NDArray[np.uint64]) -> None:
         if len(known) >= 2**15 - 1:
             raise LongCells  # too varied for 16-bit tokens
         self.known = known
-        self.bits = np.uint64(len(known).bit_length() + 2)
+        self.code = np.arange(1, len(known) + 1, dtype=np.int16)
+        self.code[known == 0] = 0
+        self.multiplier: np.uint64 | None = None
+        self.bits = np.uint64(_slot_bits(len(known)))
+        self.place = np.zeros(0, dtype=np.int32)
+        if len(known) > _PERFECT_HASH_UP_TO:
+            return
         for multiplier in _MULTIPLIERS:
             slots = (known * multiplier) >> (np.uint64(64) - self.bits)
             if len(distinct(slots)) == len(known):
-                break
-        else:
-            raise LongCells
-        self.multiplier = multiplier
-        self.place = np.zeros(1 << int(self.bits), dtype=np.int64)
-        self.place[slots] = np.arange(len(known))
-        self.code = np.arange(1, len(known) + 1, dtype=np.int16)
-        self.code[known == 0] = 0
+                self.multiplier = multiplier
+                self.place = np.zeros(1 << int(self.bits), dtype=np.int32)
+                self.place[slots] = np.arange(len(known))
+                return
 
     def tokens(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
-        slots = keys * self.multiplier
-        slots >>= np.uint64(64) - self.bits
-        place = self.place[slots]
+        if self.multiplier is None:
+            place = np.searchsorted(self.known, keys)
+            np.minimum(place, len(self.known) - 1, out=place)
+        else:
+            slots = keys * self.multiplier
+            slots >>= np.uint64(64) - self.bits
+            place = self.place[slots]
         if not bool((self.known[place] == keys).all()):
-            raise LongCells  # a cell not among the first chunk's
+            raise _Unknown
         codes: npt.NDArray[np.int16] = self.code[place]
         return codes
+
+
+_PERFECT_HASH_UP_TO = 256
+"""Known keys up to which a perfect hash finds a key's place (a table of at most 256 KiB)."""
+
+
+def _slot_bits(n: int) -> int:
+    """Bits of a table of at least ``4 n²`` slots: a random multiplier leaves ``n`` keys apart
+    with a chance of about ``exp(-1/8)``."""
+    return max((4 * n * n).bit_length(), 4)
 
 
 @dataclass

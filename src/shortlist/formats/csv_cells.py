@@ -1,11 +1,12 @@
 """Plain CSV ballots whose every cell is at most 8 bytes, read cell by cell with numpy.
 
 When no cell is longer than 8 bytes (``Cand07``, ``A=B``, a weight), a cell's bytes, zero past
-its end, are one 64-bit word that *is* the cell: an exact key, no hash. The keys are looked up
-among the sorted distinct keys of the first cells (a ballot file names few candidates), each
-row's token codes are packed into one integer, and equal rows are grouped by sorting those.
-Files with longer cells are read by grouping their lines instead
-(:mod:`shortlist.formats.csv_lines`), which this module's caller falls back to.
+its end, are one 64-bit word that *is* the cell: an exact key, no hash. Each key's token is
+its place among the distinct keys of the first megabyte (a ballot file names few candidates;
+all chunks' keys are gathered first only when a later chunk names someone new), found by a
+perfect hash and checked; each row's tokens are packed into one integer, and equal rows are
+grouped by sorting those. Files with longer cells (:class:`LongCells`) are read by grouping
+their lines instead (:mod:`shortlist.formats.csv_lines`, this module's caller).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ CHUNK_BYTES = 1 << 20
 
 
 class LongCells(Exception):
-    """A cell is longer than :data:`KEY_BYTES`: the file is for the line-grouping reader."""
+    """A cell is longer than :data:`KEY_BYTES` (or the cells are too varied to pack a row into
+    one integer): the file is for the line-grouping reader."""
 
 
 class _Unknown(Exception):

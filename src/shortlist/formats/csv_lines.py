@@ -1,7 +1,8 @@
 """Plain CSV ballots read by grouping identical lines first: numpy only, no pyarrow.
 
-Ballot files repeat themselves: a million lines hold a few thousand to a few hundred thousand
-different ballots. So the lines are grouped before anything is split into cells:
+Files whose cells are all at most 8 bytes are read cell by cell (:mod:`.csv_cells`). Others are
+read here. Ballot files repeat themselves: a million lines hold a few thousand to a few hundred
+thousand different ballots. So the lines are grouped before anything is split into cells:
 
 1. find the line breaks;
 2. group equal lines (:mod:`shortlist.formats.csv_groups`: lines of one length at a time, as

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shortlist.errors import BallotFileError
-from shortlist.formats.rctab.cvr import cdf_xml
+from shortlist.formats.rctab.cvr import cdf_fast, cdf_xml
 from shortlist.formats.rctab.cvr.jsonstream import open_stream
 from shortlist.formats.rctab.cvr.rankings import ranks_of
 from shortlist.formats.rctab.cvr.records import (
@@ -274,3 +274,24 @@ def _json_contest(
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def read_counted(
+    source: CvrSource, max_rankings: int | None
+) -> Iterator[tuple[CastVoteRecord, int]]:
+    """The file's distinct records with how many CVRs hold each (for grouping, not export).
+
+    A JSON report whose layout :mod:`.cdf_fast` understands is counted before it is decoded;
+    any other file, or one it refuses, is read record by record.
+    """
+    if source.path.suffix.lower() == ".json":
+        election = _json_election(source)
+        where = source.shown_path
+
+        def decode(cvr: dict[str, Any], line: int, record_id: str) -> CastVoteRecord | None:
+            return _json_record(cvr, election, where, line, record_id)
+
+        found = cdf_fast.count_json(source, election, decode)
+        if found is not None:
+            return iter(found)
+    return ((r, 1) for r in read(source, max_rankings))

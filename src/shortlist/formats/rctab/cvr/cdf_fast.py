@@ -1,0 +1,212 @@
+"""CDF JSON cast-vote records counted before they are decoded, when their layout allows it.
+
+Decoding a CVR costs tens of microseconds; a report of a million CVRs holds a few thousand
+distinct ballots. So the CVR array is cut into the text of each CVR at the separator the file
+uses between CVRs, each CVR's own ids (``CurrentSnapshotId`` with the snapshot ids equal to
+it, and ``BallotPrePrintedId``) are replaced by fixed tokens, identical texts are counted, and
+only the distinct texts are decoded, by the exact reader's own code.
+
+Nothing is assumed that is not checked. The fast path reads a file only when
+
+* the report opens with its ``CVR`` array (after ``@type`` at most), and the CVRs hold no
+  backslash (so every ``"`` delimits a string, and a string is written one way only);
+* every distinct text decodes as one JSON object (a cut inside a CVR leaves pieces that do
+  not), holds ``CurrentSnapshotId`` and ``BallotPrePrintedId`` once, and holds the
+  replacement tokens only as the values of ``@id``, ``CurrentSnapshotId`` and
+  ``BallotPrePrintedId``;
+* the members after the array are the ``Election`` and ``GpUnit`` the count used, and there
+  are at most :data:`MAX_DISTINCT` distinct texts.
+
+Otherwise, and on any error, :func:`count_json` returns None and the caller reads the file with
+the exact decoder (which then reports the error with its line).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from itertools import accumulate, islice
+from typing import TYPE_CHECKING, Any
+
+from shortlist.formats.rctab.cvr.records import CastVoteRecord, CvrSource
+
+if TYPE_CHECKING:
+    from shortlist.formats.rctab.cvr.cdf import Election
+
+#: More distinct CVR texts than this: ids the fast path does not know vary; read exactly.
+MAX_DISTINCT = 1 << 17
+_CHUNK = 1 << 24
+_OPENING = re.compile(
+    rb'(?:\xef\xbb\xbf)?\s*\{\s*(?:"@type"\s*:\s*"[^"\\]*"\s*,\s*)?"CVR"\s*:\s*\[\s*\{'
+)
+_CURRENT = re.compile(rb'"CurrentSnapshotId"\s*:\s*("[^"]*")')
+_BALLOT = re.compile(rb'"BallotPrePrintedId"\s*:\s*("[^"]*")')
+#: The tokens the ids become (a backslash: no CVR text of the fast path holds one).
+SNAPSHOT = b'"\\u0000snapshot"'
+BALLOT = b'"\\u0000ballot"'
+_PLACED = re.compile(
+    rb'"(?:@id|CurrentSnapshotId)"\s*:\s*' + re.escape(SNAPSHOT)
+    + rb'|"BallotPrePrintedId"\s*:\s*' + re.escape(BALLOT)
+)  # fmt: skip
+
+
+class _Refused(Exception):
+    """The file is not one the fast path reads."""
+
+
+Decode = Any  # (cvr dict, line, record id) -> CastVoteRecord | None
+
+
+def count_json(
+    source: CvrSource, election: Election, decode: Decode
+) -> list[tuple[CastVoteRecord, int]] | None:
+    """The distinct records of a CDF JSON file with their counts, or None (read it exactly).
+
+    ``decode(cvr, line, record_id)`` is the exact reader's record of one decoded CVR.
+    """
+    try:
+        with source.path.open("rb") as handle:
+            return _count(handle, election, decode)
+    except Exception:
+        return None
+
+
+class _Texts:
+    """Distinct CVR texts (ids replaced), how many CVRs hold each, and where each first is."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[bytes] = Counter()
+        self.first: dict[bytes, tuple[int, bytes]] = {}  # line of its '{', ballot id token
+
+    def add(self, pieces: list[bytes], line: int, text: bytes, offset: int, sep: bytes) -> None:
+        """Count the CVRs ``pieces`` (cut from ``text`` at ``offset``; first line ``line``)."""
+        n = len(pieces)
+        if not n:
+            return
+        stop = offset + sum(map(len, pieces)) + (n - 1) * len(sep)
+        currents = _CURRENT.findall(text, offset, stop)
+        ballots = _BALLOT.findall(text, offset, stop)
+        if len(currents) != n or len(ballots) != n:
+            raise _Refused("not one CurrentSnapshotId and one BallotPrePrintedId per CVR")
+        keys = list(map(bytes.replace, pieces, currents, [SNAPSHOT] * n))
+        keys = list(map(bytes.replace, keys, ballots, [BALLOT] * n))
+        known = len(self.counts)
+        self.counts.update(keys)
+        if len(self.counts) > MAX_DISTINCT:
+            raise _Refused("too many distinct CVRs")
+        fresh = list(islice(reversed(self.counts.keys()), len(self.counts) - known))
+        if not fresh:
+            return
+        for key in fresh:
+            _check(key)
+        at = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
+        starts = [0, *accumulate(len(p) + len(sep) for p in pieces)]
+        here, lines = offset, line
+        for i in sorted(at[key] for key in fresh):  # lines counted once, in file order
+            where = offset + starts[i]  # the piece's first byte; its '{' is the byte before
+            lines += text.count(b"\n", here, where)
+            here = where
+            self.first[keys[i]] = (lines, ballots[i])
+
+
+def _check(key: bytes) -> None:
+    if key.count(b'"CurrentSnapshotId"') != 1 or key.count(b'"BallotPrePrintedId"') != 1:
+        raise _Refused("an id twice")
+    if len(_PLACED.findall(key)) != key.count(b"\\u0000"):
+        raise _Refused("an id's value elsewhere in its CVR")
+
+
+def _count(handle: Any, election: Election, decode: Decode) -> list[tuple[CastVoteRecord, int]]:
+    text = handle.read(_CHUNK)
+    opening = _OPENING.match(text)
+    if opening is None:
+        raise _Refused("the report does not open with its CVR array")
+    start = opening.end() - 1
+    decoded = text[start:].decode("utf-8", "replace")  # a bad byte: refused below
+    _, length = json.JSONDecoder().raw_decode(decoded)
+    sep = _separator(text, start, start + len(decoded[:length].encode("utf-8")))
+    texts = _Texts()
+    line = 1 + text.count(b"\n", 0, start)
+    offset = start + 1
+    while True:
+        more = handle.read(_CHUNK)
+        pieces = text[offset:].split(sep)
+        carry = pieces.pop()
+        if not more:
+            break
+        _plain(text, offset)
+        texts.add(pieces, line, text, offset, sep)
+        line += text.count(b"\n", offset, len(text) - len(carry))
+        text, offset = carry + more, 0
+        if len(text) > 4 * _CHUNK:
+            raise _Refused("no separator found")
+    _plain(text, offset)
+    texts.add(pieces, line, text, offset, sep)
+    line += text.count(b"\n", offset, len(text) - len(carry))
+    last, rest = _last_cvr(carry)
+    _check_rest(rest, election)
+    return _records(texts, decode, (last, line))
+
+
+def _separator(text: bytes, start: int, end: int) -> bytes:
+    """What stands between the first CVR's content and the second's: its closing indent,
+    ``}``, the comma and the second's ``{``."""
+    close = text.rindex(b"}", start, end)
+    indent = close
+    while indent > start and text[indent - 1 : indent] in (b" ", b"\n", b"\r", b"\t"):
+        indent -= 1
+    following = re.compile(rb"\s*,\s*\{").match(text, end)
+    if following is None:
+        raise _Refused("one CVR only, or something other than a CVR after it")
+    return text[indent : following.end()]
+
+
+def _plain(text: bytes, offset: int) -> None:
+    if b"\\" in text[offset:]:
+        raise _Refused("a backslash in the CVRs")
+    if not text.isascii():
+        text[offset:].decode("utf-8")  # UnicodeDecodeError: read exactly, which reports it
+
+
+def _last_cvr(carry: bytes) -> tuple[dict[str, Any], bytes]:
+    """The last CVR (decoded exactly) and what follows the array."""
+    body = "{" + carry.decode("utf-8")
+    cvr, end = json.JSONDecoder().raw_decode(body)
+    closing = re.compile(r"\s*\]\s*").match(body, end)
+    if closing is None or not isinstance(cvr, dict):
+        raise _Refused("the CVR array does not end after its last CVR")
+    return cvr, body[closing.end() :].encode("utf-8")
+
+
+def _check_rest(rest: bytes, election: Election) -> None:
+    """The members after the CVR array: the ``Election`` and ``GpUnit`` the count used."""
+    tail = rest.strip()
+    if tail == b"}":
+        return
+    if not tail.startswith(b","):
+        raise _Refused("the report goes on oddly after its CVRs")
+    members = json.loads(b"{" + tail[1:])
+    for key, value in election.members.items():
+        if key in members and members[key] != value:
+            raise _Refused(f"the report's {key} is not the one found at its end")
+
+
+def _records(
+    texts: _Texts, decode: Decode, last: tuple[dict[str, Any], int]
+) -> list[tuple[CastVoteRecord, int]]:
+    found: list[tuple[CastVoteRecord, int]] = []
+    decoder = json.JSONDecoder()
+    for key, count in texts.counts.items():
+        line, ballot = texts.first[key]
+        cvr = decoder.decode("{" + key.decode("utf-8") + "}")
+        if not isinstance(cvr, dict):
+            raise _Refused("a CVR is not an object")
+        cvr["BallotPrePrintedId"] = json.loads(ballot)
+        record = decode(cvr, line, "")
+        if record is not None:
+            found.append((record, count))
+    record = decode(last[0], last[1], "")
+    if record is not None:
+        found.append((record, 1))
+    return found

@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/shortlist demo --no-serve --db demo.db
+	$(BIN)/shortlist demo --db demo.db
 
 test: $(STAMP) lint typecheck contracts unit
 

@@ -3,7 +3,8 @@
 ``SHORTLIST_DATABASE`` names the store (a SQLite path or URL, or ``postgresql://...``);
 ``SHORTLIST_ACTOR`` names who is acting in the audit log (default: the login name).
 ``SHORTLIST_BODY_KEY`` names the file of the awards body's signing key (default: beside a SQLite
-database, see ``store/body_key.py``).
+database, see ``store/body_key.py``). ``SHORTLIST_MODE`` is ``dev`` (default) or ``production``
+(the same variable the web app reads; in production the CLI refuses ``--at``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ class Settings:
     database: str = DEFAULT_DATABASE
     actor: str = "admin"
     body_key: str = ""
+    mode: str = "dev"
+
+    @property
+    def production(self) -> bool:
+        return self.mode == "production"
 
     @classmethod
     def from_env(
@@ -31,6 +37,7 @@ class Settings:
             "database": env.get("SHORTLIST_DATABASE") or DEFAULT_DATABASE,
             "actor": env.get("SHORTLIST_ACTOR") or _login(),
             "body_key": env.get("SHORTLIST_BODY_KEY") or "",
+            "mode": (env.get("SHORTLIST_MODE") or "dev").strip().lower(),
         }
         values.update({k: v for k, v in overrides.items() if v})
         return cls(**values)

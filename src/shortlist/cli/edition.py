@@ -46,13 +46,30 @@ def actor_option(fn: F) -> F:
 
 
 def at_option(fn: F) -> F:
+    """``--at INSTANT``: act at another instant (rehearsals); refused in production."""
     return click.option(
         "--at",
         "at",
         metavar="INSTANT",
+        callback=_refuse_in_production,
         help="Act as if it were this instant, e.g. '2022-12-15T17:00 America/Los_Angeles' "
-        "(rehearsals and tests; the audit log records that instant).",
+        "(rehearsals and tests; the audit log records that instant). Refused when "
+        "SHORTLIST_MODE=production.",
     )(fn)
+
+
+def _refuse_in_production(
+    context: click.Context, parameter: click.Parameter, value: str | None
+) -> str | None:
+    """Checked before the command runs, so a refused ``--at`` changes nothing (exit 2)."""
+    if value and Settings.from_env().production:
+        raise click.BadParameter(
+            "acting at another instant is for rehearsals and is refused when "
+            "SHORTLIST_MODE=production; run without --at to act now",
+            context,
+            parameter,
+        )
+    return value
 
 
 def settings(database: str | None = None, actor: str | None = None) -> Settings:

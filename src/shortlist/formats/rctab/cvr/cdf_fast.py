@@ -141,12 +141,19 @@ def _count(handle: Any, election: Election, decode: Decode) -> list[tuple[CastVo
         text, offset = carry + more, 0
         if len(text) > 4 * _CHUNK:
             raise _Refused("no separator found")
+    # the members after the array may hold the separator too: the last CVR is the last piece
+    # naming a snapshot, decoded exactly from its start (what follows it must close the array)
     _plain(text, offset)
-    texts.add(pieces, line, text, offset, sep)
-    line += text.count(b"\n", offset, len(text) - len(carry))
-    last, rest = _last_cvr(carry)
+    pieces.append(carry)
+    last = max((i for i, p in enumerate(pieces) if b'"CurrentSnapshotId"' in p), default=None)
+    if last is None:
+        raise _Refused("no CVR at the end of the array")
+    texts.add(pieces[:last], line, text, offset, sep)
+    where = offset + sum(len(p) + len(sep) for p in pieces[:last])
+    line += text.count(b"\n", offset, where)
+    cvr, rest = _last_cvr(text[where:])
     _check_rest(rest, election)
-    return _records(texts, decode, (last, line))
+    return _records(texts, decode, (cvr, line))
 
 
 def _separator(text: bytes, start: int, end: int) -> bytes:
@@ -186,9 +193,15 @@ def _check_rest(rest: bytes, election: Election) -> None:
         return
     if not tail.startswith(b","):
         raise _Refused("the report goes on oddly after its CVRs")
-    members = json.loads(b"{" + tail[1:])
-    for key, value in election.members.items():
-        if key in members and members[key] != value:
+    objects: list[list[tuple[str, Any]]] = []  # innermost first: the report's own comes last
+
+    def pairs(found: list[tuple[str, Any]]) -> dict[str, Any]:
+        objects.append(found)
+        return dict(found)
+
+    json.loads(b"{" + tail[1:], object_pairs_hook=pairs)
+    for key, value in objects[-1]:  # every member, a repeated one too, as the exact reader
+        if key in election.members and value != election.members[key]:
             raise _Refused(f"the report's {key} is not the one found at its end")
 
 

@@ -165,6 +165,8 @@ def by_api_token(uow: UnitOfWork, token: str, clock: Clock) -> AdministratorReco
 
 
 def end_sessions(uow: UnitOfWork, name: str, clock: Clock, actor: str) -> None:
+    """Sign ``name`` out everywhere: every session and every API token of the account."""
     Administrators(uow.connection).end_sessions(name)
+    Tokens(uow.connection).expire_all(API_TOKEN, name, clock.now())
     uow.audit.write(clock.now(), actor, "administrator.end-sessions", name)
     uow.commit()

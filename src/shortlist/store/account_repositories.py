@@ -159,6 +159,19 @@ class Tokens:
         )
         return self.get(token) if done.rowcount == 1 else None
 
+    def expire_all(self, purpose: str, subject: str, at: datetime) -> None:
+        """End now every unexpired token of ``purpose`` held by ``subject``."""
+        table = t.single_use_tokens
+        self.c.execute(
+            update(table)
+            .where(
+                table.c.purpose == purpose,
+                table.c.subject == subject,
+                table.c.expires_at > at,
+            )
+            .values(expires_at=at)
+        )
+
 
 @functools.cache
 def _hit(dialect: str) -> Any:

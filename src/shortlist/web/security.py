@@ -1,7 +1,9 @@
 """Security of every response and request: headers, body size, CSRF, rate limits.
 
 - :class:`SecurityHeaders`: CSP ``default-src 'self'`` (no inline scripts or styles),
-  ``frame-ancestors 'none'``, nosniff, a strict referrer policy, HSTS in production.
+  ``frame-ancestors 'none'``, nosniff, a strict referrer policy, HSTS in production, and
+  ``Cache-Control: no-store`` on everything but ``/static/`` (a ballot page, a receipt or an
+  admin page must not be kept by a shared or back-button cache).
 - :class:`BodyLimit`: a body larger than ``max_body_bytes`` is refused with 413 (declared length
   before any route runs; a streamed body as soon as it passes the limit).
 - :func:`csrf_protected`: a dependency for routers of forms. Every unsafe request must carry the
@@ -53,13 +55,16 @@ class SecurityHeaders:
             return
 
         started = False
+        headers = self.headers
+        if not scope.get("path", "").startswith("/static/"):
+            headers = [*headers, (b"cache-control", b"no-store")]
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in names]
+                extra = [(k, v) for k, v in headers if k not in names]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 

@@ -3,12 +3,14 @@ and every bad input answered in the one error shape with nothing changed."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from member_edition import CLOSED_AT
+from member_edition import CLOSED_AT, KEY
 from member_steps import Site, audit_actions, emailed_link, sign_in, site, token_of, turnout
 from web_helpers import TestClient
 
@@ -171,3 +173,23 @@ def test_refused_casts_count_against_the_rate_limit(client: TestClient, member_s
     limited = client.put(PICTURE + "/ballot", json={"ranking": ["tide"]}, headers=auth)
     assert error_of(limited, 429)["code"] == "rate_limited"
     assert turnout(member_site.database, "picture") == 0
+
+
+def test_racing_casts_by_one_member_leave_one_ballot(client: TestClient, member_site: Site) -> None:
+    auth = bearer_for(client, member_site, "m01")
+    rankings = [["tide"], ["salt"], ["tide", "salt"]]  # three: the limit here is 3 a minute
+    barrier = threading.Barrier(len(rankings))
+
+    def cast(ranking: list[str]) -> Any:
+        barrier.wait()
+        return client.put(PICTURE + "/ballot", json={"ranking": ranking}, headers=auth)
+
+    with ThreadPoolExecutor(len(rankings)) as pool:
+        answers = list(pool.map(cast, rankings))
+    assert [a.status_code for a in answers] == [200] * len(rankings), [a.text for a in answers]
+    assert sorted(a.json()["revision"] for a in answers) == [False, True, True]
+    with member_site.database.unit_of_work() as uow:
+        record = uow.rounds.find(KEY, "picture", "final")
+        stored = uow.ballots.trackers(record.id)
+    assert turnout(member_site.database, "picture") == 1
+    assert len(stored) == 1 and stored[0] in {a.json()["tracker"] for a in answers}

@@ -128,7 +128,38 @@ def _drop_tracker(files: Files) -> None:
     _json_edit(files, path, lambda d: {**d, "trackers": d["trackers"][1:]})  # type: ignore[index,dict-item]
 
 
+def _swap_ballots(files: Files) -> None:
+    """Two rounds of the same slate exchange their published ballots (each file relabelled)."""
+    first, second = (f"{folder}/ballots.json" for folder in ROUNDS)
+    files[first], files[second] = files[second], files[first]
+    for path, folder in ((first, ROUNDS[0]), (second, ROUNDS[1])):
+        label = "test-awards/" + folder.removeprefix("rounds/")
+        _json_edit(files, path, lambda d, label=label: {**d, "round": label})  # type: ignore[dict-item,misc]
+
+
+def _other_rules_same_winner(files: Files) -> None:
+    """The round said to be counted with other switches (same winner), in the edition and the
+    results alike."""
+    rules = {"majority_base": "all"}
+
+    def edition(d: dict[str, list[dict[str, list[dict[str, object]]]]]) -> object:
+        for category in d["categories"]:
+            for spec in category["rounds"]:
+                if category["key"] == "directing" and spec["key"] == "final":
+                    spec["rules"] = rules
+        return d
+
+    def results(d: dict[str, dict[str, object]]) -> object:
+        d["document"]["rules"] = rules
+        return d
+
+    _json_edit(files, "edition.json", edition)  # type: ignore[arg-type]
+    _json_edit(files, "rounds/directing/final/results.json", results)  # type: ignore[arg-type]
+
+
 TAMPERINGS: dict[str, Callable[[Files], None]] = {
+    "two rounds' ballots swapped": _swap_ballots,
+    "other rules, same winner": _other_rules_same_winner,
     "a ballot removed": _drop_ballot,
     "ballots added": _add_ballot,
     "the log reordered": _reorder_log,

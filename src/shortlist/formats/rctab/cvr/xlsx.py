@@ -215,7 +215,7 @@ def count_plain_rows(chunk: bytes, counts: Counter[bytes], first: dict[bytes, in
     if not digits.isdigit():
         return False
     number = int(digits)
-    ends = ('" '.join(map(str, range(number, number + n))) + '"').encode().split(b" ")
+    ends = [b'%d"' % i for i in range(number, number + n)]
     bodies = list(map(bytes.replace, pieces, ends, repeat(b'"', n)))
     known = len(counts)
     counts.update(bodies)  # a Counter keeps its keys in the order first seen

@@ -39,13 +39,15 @@ class Branch:
 
 @dataclass(frozen=True)
 class Member:
-    """A member of the body for this edition: number, name, status and branches this year."""
+    """A member of the body for this edition: number, name, status and branches this year;
+    ``timezone`` (an IANA name, or "") is where their windows are shown when the roll gives one."""
 
     number: str
     name: str
     status: MemberStatus
     branches: frozenset[str] = frozenset()
     email: str = ""
+    timezone: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""The member roll as CSV: ``number,name,status,branches[,email]``.
+"""The member roll as CSV: ``number,name,status,branches[,email][,timezone]``.
 
-``branches`` lists branch codes separated by ``;``. Every bad row is reported at once with its
-line and field; a branch code unknown to the edition is a problem too.
+``branches`` lists branch codes separated by ``;``; ``timezone`` (optional) is the IANA name of
+the zone the member's windows are shown in (``Europe/Paris``; empty: the edition's). Every bad
+row is reported at once with its line and field; a branch code unknown to the edition is a
+problem too, and so is an unknown time zone.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import csv
 import io
 from collections.abc import Collection
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shortlist.domain.errors import EditionError, Problem
 from shortlist.domain.model import Member, MemberStatus
@@ -68,16 +71,30 @@ def _member(
     codes = frozenset(b.strip() for b in (row.get("branches") or "").split(";") if b.strip())
     for code in sorted(codes - set(known)) if known is not None else ():
         problems.append(Problem(file, "branches", f"unknown branch {code!r}", line))
+    zone = (row.get("timezone") or "").strip()
+    if zone and not _known_zone(zone):
+        problems.append(
+            Problem(file, "timezone", f"unknown time zone {zone!r} (e.g. Europe/Paris)", line)
+        )
     if len(problems) > before:
         return None
-    return Member(number, name, status, codes, (row.get("email") or "").strip())
+    return Member(number, name, status, codes, (row.get("email") or "").strip(), zone)
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def write_roll(members: list[Member]) -> str:
     """The CSV text of ``members`` (the inverse of :func:`read_roll`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow((*COLUMNS, "email"))
+    writer.writerow((*COLUMNS, "email", "timezone"))
     for m in members:
-        writer.writerow((m.number, m.name, m.status.value, ";".join(sorted(m.branches)), m.email))
+        branches = ";".join(sorted(m.branches))
+        writer.writerow((m.number, m.name, m.status.value, branches, m.email, m.timezone))
     return out.getvalue()

@@ -47,8 +47,7 @@ class OpenRound:
 def zone_of(uow: UnitOfWork, edition_id: int, member: Member, chosen: str = "") -> ZoneInfo:
     """The member's time zone: the one they ``chosen`` (a preference of theirs), else the
     roll's (``member.timezone`` where the roll has one), else the edition's."""
-    roll = getattr(member, "timezone", "")
-    return zone_named(chosen, roll, edition_timezone(uow.connection, edition_id))
+    return zone_named(chosen, member.timezone, edition_timezone(uow.connection, edition_id))
 
 
 def zone_named(*names: str) -> ZoneInfo:
@@ -183,7 +182,7 @@ def cast_and_mail(
     person = uow.editions.on_roll(ref.edition, member)
     if person is None or not person.email:
         return Cast(receipt, False)
-    zone = zone_named(zone_name, person.edition_timezone)
+    zone = zone_named(zone_name, person.timezone, person.edition_timezone)
     try:
         mailer.send(receipt_message(person, ref, receipt, zone))
     except MailError:

@@ -41,13 +41,15 @@ class RoundRecord:
 
 @dataclass(frozen=True)
 class OnRoll:
-    """A member found on an edition's roll: name and e-mail, the edition's id and time zone."""
+    """A member found on an edition's roll: name and e-mail, the edition's id and time zone,
+    and the member's own time zone from the roll ("" when it gives none)."""
 
     number: str
     name: str
     email: str
     edition_id: int
     edition_timezone: str
+    timezone: str = ""
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from shortlist.store.records import OnRoll
 _ON_ROLL = (
     select(
         t.members.c.number, t.members.c.name, t.members.c.email, t.editions.c.id,
-        t.editions.c.timezone,
+        t.editions.c.timezone, t.members.c.timezone.label("member_timezone"),
     )
     .join_from(t.members, t.editions, t.members.c.edition_id == t.editions.c.id)
     .where(
@@ -271,7 +271,8 @@ class Editions:
             self.c.execute(
                 insert(t.members),
                 [{"edition_id": edition_id, "number": m.number, "name": m.name,
-                  "status": m.status.value, "email": m.email} for m in members],
+                  "status": m.status.value, "email": m.email, "timezone": m.timezone}
+                 for m in members],
             )  # fmt: skip
         rows = [
             {"edition_id": edition_id, "number": m.number, "branch": b}
@@ -310,7 +311,7 @@ class Editions:
         if row is None:
             return None
         found = self._on_roll[edition, number] = OnRoll(
-            row.number, row.name, row.email, row.id, row.timezone
+            row.number, row.name, row.email, row.id, row.timezone, row.member_timezone
         )
         return found
 
@@ -334,7 +335,8 @@ class Editions:
 
 
 def _member(row: Row[Any], branches: set[str]) -> Member:
-    return Member(row.number, row.name, MemberStatus(row.status), frozenset(branches), row.email)
+    status = MemberStatus(row.status)
+    return Member(row.number, row.name, status, frozenset(branches), row.email, row.timezone)
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:

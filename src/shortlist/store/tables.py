@@ -63,6 +63,8 @@ members = Table(
     Column("name", String(300), nullable=False),
     Column("status", String(20), nullable=False),
     Column("email", String(300), nullable=False, default=""),
+    # the member's IANA time zone from the roll ("" : the edition's); migration 0007
+    Column("timezone", String(64), nullable=False, default="", server_default=""),
 )
 
 member_branches = Table(

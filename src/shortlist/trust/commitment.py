@@ -7,10 +7,14 @@ ballot, slate), how many ballots were counted, the outcome, and the SHA-256 of t
 ``"shortlist-commitment/1\\n" + round + "\\n" + digest``. Because the round's identity is inside,
 results moved from one category to another no longer match either commitment. Because the full
 result enters only by its hash, a round published as outcome only can still be checked.
+The document also carries a random ``salt`` (128 bits), revealed with it: without one, anyone
+could confirm a guess of a small round's results against the commitment before the
+announcement (the identity and rules are in the edition, the number of ballots on the board).
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,12 +47,13 @@ class RoundIdentity:
 def results_document(
     who: RoundIdentity, ballots: int, outcome: Sequence[str], result: dict[str, Any]
 ) -> dict[str, Any]:
-    """The canonical results document of a counted round."""
+    """The canonical results document of a counted round, with a fresh secret salt."""
     document = {
         "format": FORMAT, "round": who.label, "edition": who.edition, "category": who.category,
         "category_name": who.category_name, "round_key": who.round, "round_name": who.round_name,
         "method": who.method, "rules": who.rules, "ballot": who.ballot, "slate": list(who.slate),
         "ballots": ballots, "outcome": list(outcome), "result_sha256": digest(plain(result)),
+        "salt": secrets.token_hex(16),
     }  # fmt: skip
     return dict(plain(document))
 

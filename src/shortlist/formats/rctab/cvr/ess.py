@@ -193,7 +193,7 @@ def _record(
     for col, value in enumerate(row):
         if value is None:
             continue
-        text = cell_text(value)
+        text = value if type(value) is str else cell_text(value)
         if col == layout.precinct_col:
             precinct = text
         elif col == layout.batch_col:
@@ -202,7 +202,8 @@ def _record(
             vendor_id = text
         elif col >= layout.first_vote and (layout.last_vote is None or col <= layout.last_vote):
             rank = col - layout.first_vote + 1
-            _fill_blanks(layout, ranks, rank - 1)
+            if len(ranks) < rank - 1:
+                _fill_blanks(layout, ranks, rank - 1)
             if memo is None:
                 ranks.append(_marks(layout, text, where, line, col))
                 continue

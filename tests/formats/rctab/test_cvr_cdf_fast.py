@@ -219,3 +219,16 @@ def test_an_unknown_selection_is_reported_with_its_line(tmp_path: Path) -> None:
         messages.append(str(err.value))
     assert messages[0] == messages[1]
     assert messages[0].startswith(f"{path}:")  # with the line of the CVR
+
+
+TOKENS = ['"Election"', '"Election', "\\", " ", ":", "x", '"']
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=12).map("".join))
+def test_the_election_is_found_at_the_end_as_by_the_regular_expression(text: str) -> None:
+    import re
+
+    from shortlist.formats.rctab.cvr.cdf import _last_key
+
+    matches = list(re.finditer(r'(?<!\\)"Election"\s*:\s*', text))
+    assert _last_key(text, "Election") == (matches[-1].end() if matches else None)

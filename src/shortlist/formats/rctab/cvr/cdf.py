@@ -108,17 +108,32 @@ def _tail_members(source: CvrSource) -> dict[str, Any] | None:
     found: dict[str, Any] = {}
     decoder = json.JSONDecoder()
     for key in _TOP_KEYS:
-        matches = list(re.finditer(rf'(?<!\\)"{key}"\s*:\s*', text))
-        if not matches:
+        at = _last_key(text, key)
+        if at is None:
             return None
         try:
-            value, _ = decoder.raw_decode(text, matches[-1].end())
+            value, _ = decoder.raw_decode(text, at)
         except json.JSONDecodeError:
             return None
         if not isinstance(value, list):
             return None
         found[key] = value
     return found
+
+
+_COLON = re.compile(r"\s*:\s*")
+
+
+def _last_key(text: str, key: str) -> int | None:
+    """Where the value of the last ``"key":`` in ``text`` (its quote not escaped) starts."""
+    quoted = f'"{key}"'
+    end = len(text)
+    while (at := text.rfind(quoted, 0, end)) >= 0:
+        colon = _COLON.match(text, at + len(quoted))
+        if colon is not None and text[at - 1 : at] != "\\":
+            return colon.end()
+        end = at
+    return None
 
 
 def _head_members(source: CvrSource) -> dict[str, Any]:

@@ -4,7 +4,8 @@ A :class:`Session` holds who is signed in (an administrator, with their account'
 version so that ending sessions in the database ends them everywhere; or a member of an
 edition), a CSRF token, and a half-done sign-in (password accepted, TOTP code awaited).
 Routes read it with :func:`session_of` and change it with :func:`save`; the middleware writes
-the cookie (Secure, HttpOnly, SameSite=Lax) when it changed.
+the cookie (Secure, HttpOnly, SameSite=Lax) when it changed. A request that sends a bearer token
+has no session: the cookie is ignored, since a bearer token waives the CSRF check.
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ def session_of(request: Request) -> Session:
         session: Session = state["session"]
         return session
     settings: WebSettings = request.app.state.settings
+    if _bearer_sent(request):
+        # authenticated by its bearer token alone (which also waives the CSRF check): the
+        # cookie is neither read nor rewritten
+        fresh = Session.fresh()
+        state["session"] = fresh
+        return fresh
     raw = request.cookies.get(cookie_name(settings))
     loaded = _load(settings, raw) if raw else None
     if loaded is None:
@@ -62,6 +69,11 @@ def session_of(request: Request) -> Session:
         state["session_changed"] = True
     state["session"] = loaded
     return loaded
+
+
+def _bearer_sent(request: Request) -> bool:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and bool(token.strip())
 
 
 def _load(settings: WebSettings, raw: str) -> Session | None:

@@ -131,3 +131,18 @@ def test_a_refused_chunk_is_read_row_by_row(tmp_path: Path) -> None:
     records = read_sources([source], CANDIDATES)
     assert records.precincts == ("1", 'say 3"', 'say "')  # 3" is the text, not the row number
     same(records, grouped([source], CANDIDATES, by_openpyxl(source, None)))  # type: ignore[arg-type]
+
+
+def test_an_id_column_after_the_ranks_is_still_checked_row_by_row(tmp_path: Path) -> None:
+    rows = (
+        f'<row r="1">{inline("A1", "P")}{inline("B1", "1st")}{inline("C1", "Id")}</row>'
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>2</v></c><c r="C2"><v>9</v></c></row>'
+        '<row r="3"><c r="A3"><v>1</v></c><c r="B3"><v>2</v></c></row>'
+    )
+    path = write_sheet(tmp_path / "cvr.xlsx", rows)
+    source = CvrSource(
+        "ess", path, first_vote_column=2, first_vote_row=2, precinct_column=1, id_column=3
+    )
+    with pytest.raises(BallotFileError, match="id is missing") as caught:
+        read_sources([source], NUMBERED, max_rankings=1)
+    assert caught.value.line == 3

@@ -346,10 +346,11 @@ def _count_rows(
     plain: Counter[bytes] = Counter()
     plain_first: dict[bytes, int] = {}
     previous, in_header = 0, first_row > 1
+    bulk = drop is None and ids is None  # else each row is checked for its id, or cut
     where = source.shown_path
     with _open_sheet(source) as (xml, shared), closing(raw_chunks(xml)) as stream:
         for chunk in _guard(stream, where):
-            if drop is None and not in_header and count_plain_rows(chunk, plain, plain_first):
+            if bulk and not in_header and count_plain_rows(chunk, plain, plain_first):
                 continue
             text = _decoded(chunk, where)
             if in_header:
@@ -357,7 +358,7 @@ def _count_rows(
                 _check_header_rows(source, layout, rows_in(text[:start]), first_row, shared)
                 in_header = start == len(text)
                 text = text[start:]
-                if drop is None and count_plain_rows(text.encode(), plain, plain_first):
+                if bulk and count_plain_rows(text.encode(), plain, plain_first):
                     continue
             if ids is not None and len(ids.findall(text)) != text.count("<row"):
                 raise Unsupported("a row without its id: read it precisely")

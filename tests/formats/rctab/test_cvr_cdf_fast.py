@@ -180,10 +180,19 @@ def test_a_report_not_opening_with_its_cvrs_is_read_exactly(tmp_path: Path) -> N
     refused(path)
 
 
-def test_cvrs_without_a_ballot_id_are_read_exactly(tmp_path: Path) -> None:
+def test_some_cvrs_without_a_ballot_id_are_read_exactly(tmp_path: Path) -> None:
     cvrs = sample(tmp_path)
     del cvrs[4]["BallotPrePrintedId"]
     refused(write_report(tmp_path / "r.json", cvrs, "pretty"))
+
+
+def test_cvrs_all_without_ballot_ids_are_counted(tmp_path: Path) -> None:
+    cvrs = sample(tmp_path)
+    for record in cvrs:
+        del record["BallotPrePrintedId"]
+    path = write_report(tmp_path / "r.json", cvrs, "pretty")
+    assert fast_result(path) is not None
+    assert table(read(path, fast=True)) == table(read(path, fast=False))
 
 
 def test_a_separator_inside_a_cvr_is_read_exactly(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ class _Texts:
 
     def __init__(self) -> None:
         self.counts: Counter[bytes] = Counter()
-        self.first: dict[bytes, tuple[int, bytes]] = {}  # line of its '{', ballot id token
+        self.first: dict[bytes, tuple[int, bytes | None]] = {}  # line of its '{', ballot id
 
     def add(self, pieces: list[bytes], line: int, text: bytes, offset: int, sep: bytes) -> None:
         """Count the CVRs ``pieces`` (cut from ``text`` at ``offset``; first line ``line``)."""
@@ -86,11 +86,14 @@ class _Texts:
             return
         stop = offset + sum(map(len, pieces)) + (n - 1) * len(sep)
         currents = _CURRENT.findall(text, offset, stop)
-        ballots = _BALLOT.findall(text, offset, stop)
-        if len(currents) != n or len(ballots) != n:
-            raise _Refused("not one CurrentSnapshotId and one BallotPrePrintedId per CVR")
+        ballots: list[bytes | None] = list(_BALLOT.findall(text, offset, stop))
+        if len(currents) != n or len(ballots) not in (0, n):
+            raise _Refused("not one CurrentSnapshotId and one BallotPrePrintedId (or none) a CVR")
         keys = list(map(bytes.replace, pieces, currents, [SNAPSHOT] * n))
-        keys = list(map(bytes.replace, keys, ballots, [BALLOT] * n))
+        if ballots:
+            keys = list(map(bytes.replace, keys, ballots, [BALLOT] * n))  # type: ignore[arg-type]
+        else:
+            ballots = [None] * n
         known = len(self.counts)
         self.counts.update(keys)
         if len(self.counts) > MAX_DISTINCT:
@@ -99,7 +102,7 @@ class _Texts:
         if not fresh:
             return
         for key in fresh:
-            _check(key)
+            _check(key, 1 if ballots[0] is not None else 0)
         at = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
         starts = [0, *accumulate(len(p) + len(sep) for p in pieces)]
         here, lines = offset, line
@@ -110,9 +113,13 @@ class _Texts:
             self.first[keys[i]] = (lines, ballots[i])
 
 
-def _check(key: bytes) -> None:
-    if key.count(b'"CurrentSnapshotId"') != 1 or key.count(b'"BallotPrePrintedId"') != 1:
-        raise _Refused("an id twice")
+def _check(key: bytes, ballot_ids: int) -> None:
+    """One ``CurrentSnapshotId``, ``ballot_ids`` ballot ids (as in the other CVRs of its
+    chunk), and the tokens only where the ids were."""
+    if key.count(b'"CurrentSnapshotId"') != 1:
+        raise _Refused("no CurrentSnapshotId, or two")
+    if key.count(b'"BallotPrePrintedId"') != ballot_ids:
+        raise _Refused("a BallotPrePrintedId where the other CVRs have none, or two")
     if len(_PLACED.findall(key)) != key.count(b"\\u0000"):
         raise _Refused("an id's value elsewhere in its CVR")
 
@@ -215,7 +222,8 @@ def _records(
         cvr = decoder.decode("{" + key.decode("utf-8") + "}")
         if not isinstance(cvr, dict):
             raise _Refused("a CVR is not an object")
-        cvr["BallotPrePrintedId"] = json.loads(ballot)
+        if ballot is not None:
+            cvr["BallotPrePrintedId"] = json.loads(ballot)
         record = decode(cvr, line, "")
         if record is not None:
             found.append((record, count))

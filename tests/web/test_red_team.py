@@ -4,6 +4,7 @@ stored by a cache, ending an administrator's sessions also ends their API tokens
 from __future__ import annotations
 
 import pytest
+from results_scenario import FINAL, announce_some
 from web_helpers import TestClient, csrf_of, sign_in
 
 from shortlist.service import accounts
@@ -70,3 +71,32 @@ def test_no_cross_origin_request_is_allowed(client: TestClient) -> None:
     assert not any(name.startswith("access-control-") for name in preflight.headers)
     plain = client.get("/api/v1/health", headers={"origin": "https://evil.example"})
     assert "access-control-allow-origin" not in plain.headers
+
+
+TALLY_WORDS = ("tiebreak", "outcome", "winner", "result", "tally", "elected", "votes")
+
+
+def test_the_audit_log_an_observer_reads_says_nothing_of_an_unannounced_count(
+    client: TestClient,
+    database: Database,
+    owner: NewAdministrator,
+    observer: NewAdministrator,
+    clock: SimulatedClock,
+) -> None:
+    announce_some(database, clock)
+    with database.unit_of_work() as uow:
+        token = accounts.issue_api_token(uow, observer.name, clock, owner.name)
+    answer = client.get(
+        "/api/v1/audit", params={"target": str(FINAL), "limit": 1000},
+        headers={"authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    assert answer.status_code == 200
+    entries = answer.json()
+    assert "round.count" in [e["action"] for e in entries]  # counted, not announced
+    told = [
+        (e["action"], key)
+        for e in entries
+        for key in (e["detail"] or {})
+        if any(word in key.lower() for word in TALLY_WORDS)
+    ]
+    assert told == []

@@ -148,18 +148,14 @@ def count_round(uow: UnitOfWork, ref: RoundRef, clock: Clock, actor: str) -> Rou
         record.id, status=RoundStatus.COUNTED, counted_at=now, result=result.to_json(),
         outcome=list(outcome),
     )  # fmt: skip
+    # nothing of the count itself in the log (observers read it before the announcement): the
+    # tie-breaks are in the results, committed below and revealed at the announcement
     uow.audit.write(
-        now, actor, "round.count", str(ref),
-        detail={"ballots": len(marks), "method": spec.method, "tiebreaks": _ties(result.to_json())},
-    )  # fmt: skip
+        now, actor, "round.count", str(ref), detail={"ballots": len(marks), "method": spec.method}
+    )
     commitments.commit_results(uow, record, result.to_json(), outcome, len(marks), now, actor)
     uow.commit()
     return uow.rounds.get(record.id)
-
-
-def _ties(result: dict[str, object]) -> int:
-    rounds = result.get("rounds", [])
-    return sum(len(r.get("tiebreaks", [])) for r in rounds) if isinstance(rounds, list) else 0
 
 
 @dataclass(frozen=True)

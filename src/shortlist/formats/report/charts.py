@@ -18,7 +18,6 @@ WIDTH = 400  # narrow, so that its 13-unit text stays legible when a phone scale
 BAR_SPACE = 300  # the longest bar; the rest of the width holds its value
 ROW = 44
 TOP = 30
-LABEL_CHARS = 26
 
 
 @dataclass(frozen=True)
@@ -79,21 +78,31 @@ def bar_chart(count: Count, rnd: CountRound, scale: Fraction) -> BarChart | None
 
 SANKEY_HEIGHT = 260
 GAP = 10
-SLOT = 16  # the least room a node takes, so that labels never overlap
-SANKEY_WIDTH = 480
-LEFT_NODE = 0  # the givers' labels sit on their ribbons, the receivers' to the right
-RIGHT_NODE = 250
-NODE_WIDTH = 14
+# Narrow (a phone scales 350 units to about its width, so 13-unit text stays ~13 px), with every
+# label outside the ribbons: givers' labels right-aligned to the left of their nodes, receivers'
+# to the right of theirs; a name wraps onto two lines, its votes on a line of their own.
+SANKEY_WIDTH = 350
+LEFT_NODE = 123  # the givers' labels take 0..117
+RIGHT_NODE = 215  # ribbons 135..215; the receivers' labels take 233..350
+NODE_WIDTH = 12
+LABEL_GAP = 6
+LINE_CHARS = 14  # a label line's room: 117 units, about 14 capitals or 16 lower-case letters
+LINE_HEIGHT = 15
+NAME_LINES = 2
 
 
 @dataclass(frozen=True)
 class Node:
     name: str
-    label: str
+    label: str  # the full name, for the chart's description
     votes: Votes
     kind: str  # source | candidate | exhausted | residual
     y: str
     height: str
+    x: int
+    lines: tuple[str, ...]  # the name as drawn: wrapped, the last line cut short with "…"
+    label_x: int
+    anchor: str  # "end" (givers, left of their node) or "start" (receivers, right of theirs)
 
 
 @dataclass(frozen=True)
@@ -112,10 +121,23 @@ class Sankey:
     sources: tuple[Node, ...]
     targets: tuple[Node, ...]
     links: tuple[Link, ...]
+    width: int = SANKEY_WIDTH
+    node_width: int = NODE_WIDTH
+    line_height: int = LINE_HEIGHT
 
 
-def _short(name: str) -> str:
-    return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+def label_lines(name: str, chars: int = LINE_CHARS, most: int = NAME_LINES) -> tuple[str, ...]:
+    """``name`` wrapped at spaces onto at most ``most`` lines of ``chars`` characters; a word or
+    a last line too long is cut short with "…"."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = [*lines[: most - 1], " ".join(lines[most - 1 :])]
+    return tuple(line if len(line) <= chars else line[: chars - 1] + "…" for line in lines)
 
 
 def largest_transfer(count: Count) -> Fraction:
@@ -166,6 +188,10 @@ def _column(
 ) -> tuple[tuple[Node, ...], dict[str, Fraction], Fraction]:  # fmt: skip
     nodes, tops = [], {}
     y = Fraction(4)
+    if side == "source":  # the node, where its label starts and which way the label runs
+        x, label_x, anchor = LEFT_NODE, LEFT_NODE - LABEL_GAP, "end"
+    else:
+        x, label_x, anchor = RIGHT_NODE, RIGHT_NODE + NODE_WIDTH + LABEL_GAP, "start"
     for key in keys:
         if side == "source":
             mine = [m for m in movements if m.source == key]
@@ -176,9 +202,14 @@ def _column(
         votes = moved(mine)
         height = votes.value * unit
         label = count.name(key) if kind in ("source", "candidate") else key
-        nodes.append(Node(key, _short(label), votes, kind, coordinate(y), coordinate(height)))
+        lines = label_lines(label)
+        nodes.append(
+            Node(key, label, votes, kind, coordinate(y), coordinate(height), x, lines, label_x,
+                 anchor)
+        )  # fmt: skip
         tops[key] = y
-        y += max(height, Fraction(SLOT)) + GAP
+        slot = LINE_HEIGHT * (len(lines) + 1)  # the name's lines and the votes' line
+        y += max(height, Fraction(slot)) + GAP
     return tuple(nodes), tops, y
 
 

@@ -11,6 +11,7 @@ from shortlist.service import accounts
 from shortlist.service.accounts import NewAdministrator
 from shortlist.service.clock import SimulatedClock
 from shortlist.store.database import Database
+from shortlist.web.settings import WebSettings
 
 DYNAMIC = [
     "/",
@@ -100,3 +101,26 @@ def test_the_audit_log_an_observer_reads_says_nothing_of_an_unannounced_count(
         if any(word in key.lower() for word in TALLY_WORDS)
     ]
     assert told == []
+
+
+def _attempt(app: object, address: str, name: str) -> int:
+    with TestClient(app, client=(address, 50000), raise_server_exceptions=False) as browser:  # type: ignore[arg-type]
+        form = {"name": name, "password": "wrong guess", "csrf_token": csrf_of(browser)}
+        return browser.post("/admin/sign-in", data=form).status_code
+
+
+def test_one_account_is_limited_from_many_addresses_however_its_name_is_spaced(
+    client: TestClient, administrator: NewAdministrator, web_settings: WebSettings
+) -> None:
+    limit = web_settings.sign_in_attempts_per_minute
+    spellings = [" " * (i // 2) + administrator.name + " " * (i % 2) for i in range(limit + 2)]
+    statuses = [_attempt(client.app, f"198.51.100.{i}", name) for i, name in enumerate(spellings)]
+    assert statuses == [401] * limit + [429, 429]
+
+
+def test_one_address_is_limited_across_many_names(
+    client: TestClient, web_settings: WebSettings
+) -> None:
+    limit = web_settings.sign_in_attempts_per_minute
+    statuses = [_attempt(client.app, "203.0.113.7", f"name{i}") for i in range(limit + 1)]
+    assert statuses == [401] * limit + [429]

@@ -139,11 +139,12 @@ def raw_chunks(xml: IO[bytes]) -> Generator[bytes, None, None]:
     """
     pending = b""
     for data in _read_ahead(xml):
-        pending += data
-        end = pending.rfind(b"<row")
-        if end > 0:
-            yield pending[:end]
-            pending = pending[end:]
+        end = data.rfind(b"<row")
+        if end < 0 or not (pending or end):
+            pending += data
+            continue
+        yield pending + data[:end]
+        pending = data[end:]
     if pending:
         yield pending
 

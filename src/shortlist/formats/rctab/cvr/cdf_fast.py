@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 #: More distinct CVR texts than this: ids the fast path does not know vary; read exactly.
 MAX_DISTINCT = 1 << 17
-_CHUNK = 1 << 24
+_CHUNK = 1 << 23
 _OPENING = re.compile(
     rb'(?:\xef\xbb\xbf)?\s*\{\s*(?:"@type"\s*:\s*"[^"\\]*"\s*,\s*)?"CVR"\s*:\s*\[\s*\{'
 )

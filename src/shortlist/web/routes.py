@@ -19,4 +19,6 @@ ROUTERS: tuple[str, ...] = (
     "shortlist.web.api.editions:router",
     "shortlist.web.pages.results:router",
     "shortlist.web.api.results:router",
+    "shortlist.web.pages.board:router",
+    "shortlist.web.api.board:router",
 )

@@ -15,6 +15,7 @@ from shortlist.domain.model import PublicationMode
 from shortlist.formats import report
 from shortlist.service import results
 from shortlist.service.refs import RoundRef
+from shortlist.web.boards import board_path
 from shortlist.web.deps import ClockNow, Uow, page_router
 from shortlist.web.templating import render
 
@@ -63,6 +64,7 @@ def round_results(
             "outcome": outcome,
             "count": count,
             "api_url": "/api/v1" + results_url(found.ref),
+            "board_url": board_path(found.ref),
             "index_url": f"/editions/{edition}/results",
         },
     )

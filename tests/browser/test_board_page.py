@@ -1,0 +1,65 @@
+"""A round's ballot board in Chromium: reached from the results page, the tracker check is
+answered, and axe finds nothing serious (answer and malformed-tracker states), nothing scrolls
+sideways, at phone and desktop widths."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from harness import PHONE, LiveServer, check_page
+from playwright.sync_api import Page, expect
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
+
+from results_scenario import DIRECTING, announce_some, page_url
+
+from shortlist.service.clock import SimulatedClock
+from shortlist.store.database import Database
+from shortlist.web.app import create_app
+from shortlist.web.settings import WebSettings
+
+
+@pytest.fixture
+def served(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Database]]:
+    path = tmp_path / "board.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    database = Database(url)
+    clock = SimulatedClock(datetime(2025, 1, 5, tzinfo=UTC))
+    announce_some(database, clock)
+    settings = WebSettings(database=url, secret_key="k" * 40, smtp_host="")
+    server = LiveServer().start(create_app(settings, database=database, clock=clock))
+    try:
+        yield server.url, database
+    finally:
+        server.stop()
+        database.dispose()
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_the_board_page_answers_a_tracker_check_accessibly(
+    page: Page, served: tuple[str, Database], width: str
+) -> None:
+    base, database = served
+    if width == "phone":
+        page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+    with database.unit_of_work() as uow:
+        record = uow.rounds.find(DIRECTING.edition, DIRECTING.category, DIRECTING.round)
+        tracker = uow.ballots.trackers(record.id)[0]
+    page.goto(base + page_url(DIRECTING))
+    page.get_by_role("link", name="Ballot board: check your tracker").click()
+    expect(page.get_by_role("heading", name="Check your tracker")).to_be_visible()
+    check_page(page, f"board ({width})")
+    page.get_by_label("Your tracker (from your receipt)").fill(tracker)
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_role("status")).to_contain_text("Yes: your tracker is on the board")
+    check_page(page, f"board, tracker found ({width})")
+    page.get_by_label("Your tracker (from your receipt)").fill("not a tracker")
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_text("This is not a tracker")).to_be_visible()
+    check_page(page, f"board, malformed tracker ({width})")

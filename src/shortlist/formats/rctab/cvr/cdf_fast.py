@@ -42,6 +42,7 @@ _OPENING = re.compile(
 )
 _CURRENT = re.compile(rb'"CurrentSnapshotId"\s*:\s*("[^"]*")')
 _BALLOT = re.compile(rb'"BallotPrePrintedId"\s*:\s*("[^"]*")')
+_NAMED = b'"CurrentSnapshotId"'
 #: The tokens the ids become (a backslash: no CVR text of the fast path holds one).
 SNAPSHOT = b'"\\u0000snapshot"'
 BALLOT = b'"\\u0000ballot"'
@@ -139,20 +140,26 @@ def _count(handle: Any, election: Election, decode: Decode) -> list[tuple[CastVo
     while True:
         more = handle.read(_CHUNK)
         pieces = text[offset:].split(sep)
-        carry = pieces.pop()
-        if not more:
-            break
+        if not more or (len(pieces) > 1 and _NAMED not in pieces[-2]):
+            break  # the end of the file, or of the CVRs (a piece after them names no snapshot)
+        # the last whole piece waits for the next read: it may be the last CVR and more
+        held = sep.join(pieces[-2:]) if len(pieces) > 1 else pieces[-1]
+        del pieces[-2:]
         _plain(text, offset)
         texts.add(pieces, line, text, offset, sep)
-        line += text.count(b"\n", offset, len(text) - len(carry))
-        text, offset = carry + more, 0
+        line += text.count(b"\n", offset, len(text) - len(held))
+        text, offset = held + more, 0
         if len(text) > 4 * _CHUNK:
             raise _Refused("no separator found")
+    rest = handle.read(4 * _CHUNK + 1)  # what is left after the CVRs: the members after them
+    if len(rest) > 4 * _CHUNK:
+        raise _Refused("a CVR names no snapshot, or the report goes on long after its CVRs")
+    text += more + rest
+    pieces = text[offset:].split(sep)
     # the members after the array may hold the separator too: the last CVR is the last piece
     # naming a snapshot, decoded exactly from its start (what follows it must close the array)
     _plain(text, offset)
-    pieces.append(carry)
-    last = max((i for i, p in enumerate(pieces) if b'"CurrentSnapshotId"' in p), default=None)
+    last = max((i for i, p in enumerate(pieces) if _NAMED in p), default=None)
     if last is None:
         raise _Refused("no CVR at the end of the array")
     texts.add(pieces[:last], line, text, offset, sep)

@@ -169,6 +169,8 @@ def test_the_page_explains_a_malformed_tracker(voted, clock, client):
     problem = main.find(id=field.attrs["aria-describedby"])
     assert "64 hexadecimal" in problem.text
     assert not main.find_all(id="board-answer")
+    hostile = client.get(board_url(NOMINATIONS), params={"tracker": '"><b id="x">'}, headers=HTML)
+    assert hostile.status_code == 422 and '<b id="x">' not in hostile.text
 
 
 def test_the_results_page_links_to_the_board(database, clock, client):

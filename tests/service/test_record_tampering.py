@@ -13,6 +13,7 @@ import pytest
 from record_scenario import run_directing, run_nominations
 from small_edition import EDITION, at, roll
 
+from shortlist.domain.codec import round_from_dict
 from shortlist.domain.edition_file import read_edition
 from shortlist.service import editions, record
 from shortlist.service.clock import SimulatedClock
@@ -21,6 +22,7 @@ from shortlist.trust.body import BodyKey
 from shortlist.trust.manifest import NAME as MANIFEST
 from shortlist.trust.manifest import Manifest, sign_manifest
 from shortlist.trust.record_check import Check, check_record
+from shortlist.trust.recount import recount
 
 Files = dict[str, bytes]
 ROUNDS = ("rounds/picture/nominations", "rounds/directing/final")
@@ -157,7 +159,32 @@ def _other_rules_same_winner(files: Files) -> None:
     _json_edit(files, "rounds/directing/final/results.json", results)  # type: ignore[arg-type]
 
 
+def _other_ballots_same_result(files: Files) -> None:
+    """Published ballots replaced by others that the round's rules count to the very same
+    result, round by round (found by trying each ballot's later preferences in another order)."""
+    path = "rounds/directing/final/ballots.json"
+    published = json.loads(files[path])
+    spec = next(
+        s for c in json.loads(files["edition.json"])["categories"] if c["key"] == "directing"
+        for s in c["rounds"]
+    )  # fmt: skip
+    slate = json.loads(files["rounds/directing/final/results.json"])["document"]["slate"]
+    rules = round_from_dict(spec)
+
+    def count(marks: list[list[str]]) -> object:
+        return recount(rules.method, dict(rules.rules), rules.ballot, slate, marks).to_json()
+
+    marks, counted = published["ballots"], count(published["ballots"])
+    for i, ballot in enumerate(marks):
+        other = [*marks[:i], [*ballot[:-2], ballot[-1], ballot[-2]], *marks[i + 1 :]]
+        if other != marks and count(other) == counted:
+            files[path] = json.dumps({**published, "ballots": other}, indent=1).encode()
+            return
+    raise AssertionError("no other ballots give the same result")  # pragma: no cover
+
+
 TAMPERINGS: dict[str, Callable[[Files], None]] = {
+    "other ballots, same result": _other_ballots_same_result,
     "two rounds' ballots swapped": _swap_ballots,
     "other rules, same winner": _other_rules_same_winner,
     "a ballot removed": _drop_ballot,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from shortlist.trust.board import Board
 from shortlist.trust.body import BodyKey
-from shortlist.trust.commitment import Commitment, RoundIdentity, results_document
+from shortlist.trust.commitment import Commitment, Openings, RoundIdentity, results_document
 
 KEY = BodyKey.generate()
 trackers = st.lists(
@@ -51,7 +51,8 @@ def _document(category: str, outcome: list[str]) -> dict[str, object]:
         "e", category, category.title(), "final", "Final", "irv", {}, {}, ("p", "q")
     )
     result = {"winners": outcome, "rounds": [{"tally": {"p": "3", "q": "2"}}]}
-    return results_document(who, 5, outcome, result)
+    marks = [["p"]] * 3 + [["q"]] * 2
+    return results_document(who, marks, outcome, result, Openings.fresh())
 
 
 def test_a_commitment_checks_its_own_results() -> None:

@@ -4,6 +4,7 @@ cards carry it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from shortlist.store.record_repository import RecordStore
 from shortlist.store.records import RoundRecord
 from shortlist.trust.canonical import plain
 from shortlist.trust.cards import Card, make_card
-from shortlist.trust.commitment import Commitment, RoundIdentity, results_document
+from shortlist.trust.commitment import Commitment, Openings, RoundIdentity, results_document
 
 
 def identity(record: RoundRecord) -> RoundIdentity:
@@ -33,14 +34,16 @@ def commit_results(
     record: RoundRecord,
     result: dict[str, Any],
     outcome: tuple[str, ...],
-    ballots: int,
+    marks: Sequence[Any],
     now: datetime,
     actor: str,
 ) -> Commitment:
-    """Sign and publish the commitment to a round's results (called as the round is counted)."""
-    document = results_document(identity(record), ballots, outcome, result)
+    """Sign and publish the commitment to a round's results and to the shuffled ``marks`` it
+    was counted from (called as the round is counted); the digests' salts are kept secret."""
+    openings = Openings.fresh()
+    document = results_document(identity(record), marks, outcome, result, openings)
     commitment = Commitment.sign(document, uow.audit.signing_key(now))
-    RecordStore(uow.connection).put_commitment(record.id, commitment, document, now)
+    RecordStore(uow.connection).put_commitment(record.id, commitment, document, openings, now)
     uow.audit.write(
         now, actor, "round.commit", record.label,
         detail={"digest": commitment.digest, "signature": commitment.signature},

@@ -6,7 +6,8 @@ board, the anonymised shuffled ballots, the custodians' entries from the audit l
 results with their commitment, the whole signed audit log, the body's public key, and a signed
 manifest of every file's SHA-256. Rounds with fewer ballots than ``min_ballots`` publish the
 outcome only (their results document and commitment, not the ballots nor the round-by-round
-count), so a handful of ballots cannot be traced back to their voters.
+count, nor the salts of the document's digests of them), so a handful of ballots cannot be
+traced back to their voters, nor their count found by trying every possible one.
 """
 
 from __future__ import annotations
@@ -132,10 +133,16 @@ def _round_files(
     commitment, document = commitment_of(uow, record)
     full = document["ballots"] >= min_ballots
     results: dict[str, Any] = {"document": document}
-    if full:
+    if full:  # the salts open the document's digests: published only with what they cover
+        openings = RecordStore(uow.connection).openings(record.id)
+        if openings is None:
+            raise LifecycleError(f"round {record.label} was committed without its salts kept")
         results["result"] = record.result
+        results["result_salt"] = openings.result_salt
         marks = uow.ballots.marks(record.id)
-        files[f"{folder}/{layout.BALLOTS}"] = _file({"round": record.label, "ballots": marks})
+        files[f"{folder}/{layout.BALLOTS}"] = _file(
+            {"round": record.label, "ballots": marks, "salt": openings.ballots_salt}
+        )
     files[f"{folder}/{layout.BOARD}"] = _file(board.to_json())
     files[f"{folder}/{layout.RESULTS}"] = _file(results)
     files[f"{folder}/{layout.COMMITMENT}"] = _file(commitment.to_json())

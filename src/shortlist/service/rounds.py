@@ -153,7 +153,7 @@ def count_round(uow: UnitOfWork, ref: RoundRef, clock: Clock, actor: str) -> Rou
     uow.audit.write(
         now, actor, "round.count", str(ref), detail={"ballots": len(marks), "method": spec.method}
     )
-    commitments.commit_results(uow, record, result.to_json(), outcome, len(marks), now, actor)
+    commitments.commit_results(uow, record, result.to_json(), outcome, marks, now, actor)
     uow.commit()
     return uow.rounds.get(record.id)
 

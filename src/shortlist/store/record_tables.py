@@ -1,5 +1,6 @@
 """Tables of the public record: the body's key, the audit log's seals (hash chain and
-signatures), each round's bulletin board and its commitment to results.
+signatures), each round's bulletin board and its commitment to results (with the secret salts that
+open its digests).
 
 ``audit_seals`` links every ``audit`` row into the chain: ``seq`` and ``prev`` are unique, so two
 writers can never fork the chain (one of them fails and rolls back).
@@ -47,4 +48,6 @@ round_commitments = Table(
     Column("signature", String(128), nullable=False),
     Column("document", JSON, nullable=False),
     Column("committed_at", Instant, nullable=False),
+    # the secret salts of the document's digests, published only with what each covers
+    Column("openings", JSON, nullable=True),
 )

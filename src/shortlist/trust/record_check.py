@@ -1,5 +1,6 @@
 """Checking a public record with no database: the manifest and its signature, the audit chain,
-and per round the board, the commitment, the revealed results and a recount of the ballots.
+and per round the board, the commitment, the revealed results (each salted digest against what
+it covers, where that is published) and a recount of the ballots.
 
 :func:`check_record` takes the record's files (path -> bytes) and returns every check made, each
 passed or failed with what did not match; nothing raises on a mismatch.
@@ -18,9 +19,9 @@ from shortlist.errors import ShortlistError
 from shortlist.trust import record_layout as layout
 from shortlist.trust.board import Board
 from shortlist.trust.body import BodyPublicKey
-from shortlist.trust.canonical import digest, plain, sha256_hex
+from shortlist.trust.canonical import plain, sha256_hex
 from shortlist.trust.chain import Head, SealedEntry, chain_problems
-from shortlist.trust.commitment import Commitment
+from shortlist.trust.commitment import Commitment, salted_digest
 from shortlist.trust.errors import VerificationError
 from shortlist.trust.manifest import Manifest, manifest_problems
 from shortlist.trust.recount import outcome_of, recount
@@ -256,9 +257,21 @@ def _commitment_problems(
         found.append(f"the audit log has no commitment for {label}")
     elif logged[-1].get("digest") != commitment.digest:
         found.append(f"commitment of {label} differs from the one in the audit log")
-    if "result" in results and digest(plain(results["result"])) != document["result_sha256"]:
+    if "result" in results and not _opens(
+        results.get("result_salt"), results["result"], document["result_sha256"]
+    ):
         found.append(f"the full result of {label} does not match its results document")
     return found
+
+
+def _opens(salt: Any, published: Any, committed: str) -> bool:
+    """Does ``published``, with its published ``salt``, give the committed salted digest?"""
+    if not isinstance(salt, str):
+        return False
+    try:
+        return salted_digest(salt, published) == committed
+    except ValueError:  # a salt that is not hex
+        return False
 
 
 def _recount(
@@ -293,15 +306,18 @@ def _recount(
         found.append(f"{path}: ballots of {published.get('round')} filed under {label}")
     if len(marks) != document["ballots"]:
         found.append(f"{label}: {len(marks)} ballots published, {document['ballots']} counted")
-    return found + _recount_problems(label, document, spec, marks)
+    if not _opens(published.get("salt"), marks, document["ballots_sha256"]):
+        found.append(f"{path}: not the ballots committed at the count (their digest differs)")
+    result_salt = _json(files, f"{folder}/{layout.RESULTS}").get("result_salt")
+    return found + _recount_problems(label, document, spec, marks, result_salt)
 
 
 def _recount_problems(
-    label: str, document: dict[str, Any], spec: RoundSpec, marks: list[Any]
+    label: str, document: dict[str, Any], spec: RoundSpec, marks: list[Any], result_salt: Any
 ) -> list[str]:
     found = []
     result = recount(spec.method, dict(spec.rules), spec.ballot, document["slate"], marks)
-    if digest(plain(result.to_json())) != document["result_sha256"]:
+    if not _opens(result_salt, result.to_json(), document["result_sha256"]):
         found.append(f"{label}: the recount differs from the committed result")
     if list(outcome_of(result)) != document["outcome"]:
         found.append(f"{label}: the recount's outcome {list(outcome_of(result))} differs")

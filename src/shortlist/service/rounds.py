@@ -24,6 +24,7 @@ from shortlist.service.clock import Clock
 from shortlist.service.refs import RoundRef
 from shortlist.store.database import UnitOfWork
 from shortlist.store.records import RoundRecord
+from shortlist.store.rulings import Rulings
 
 
 def find(uow: UnitOfWork, ref: RoundRef) -> RoundRecord:
@@ -64,6 +65,8 @@ def open_round(uow: UnitOfWork, ref: RoundRef, clock: Clock, actor: str) -> Roun
     slate = _slate(uow, record)
     members = uow.editions.members(record.edition_id)
     voters = record.spec.electorate.pool(members, uow.rounds.opted_in(record.id))
+    excluded = Rulings(uow.connection).excluded_members(record.id)  # rulings with reasons
+    voters = [v for v in voters if v not in excluded]
     if not voters:
         raise LifecycleError(f"cannot open round {ref}: its electorate is empty")
     uow.rounds.set_electorate(record.id, voters)
@@ -90,6 +93,8 @@ def _slate(uow: UnitOfWork, record: RoundRecord) -> tuple[str, ...]:
                 "advanced to it (announce that round, then `shortlist round advance`)"
             )
         slate = record.slate
+    excluded = Rulings(uow.connection).excluded_entries(record.category_id)
+    slate = tuple(k for k in slate if k not in excluded)  # eligibility rulings (service.rulings)
     unknown = [k for k in slate if k not in entries]
     if unknown or not slate:
         raise LifecycleError(f"round {record.label}: bad slate {list(unknown) or 'empty'}")

@@ -26,6 +26,7 @@ from shortlist.service.refs import RoundRef
 from shortlist.service.rounds import find
 from shortlist.store.database import UnitOfWork
 from shortlist.store.records import RoundRecord, Standing
+from shortlist.store.rulings import Rulings
 from shortlist.trust import keys
 
 
@@ -81,7 +82,11 @@ def _admit(
     if standing is None:
         standing = uow.rounds.standing(record.id, record.category_id, member, viewing)
     if not standing.eligible:
-        raise BallotRefused(f"member {member} is not in the electorate of round {record.label}")
+        ruling = Rulings(uow.connection).member_ruling(record.id, member)
+        why = f" (excluded: {ruling.reason})" if ruling is not None else ""
+        raise BallotRefused(
+            f"member {member} is not in the electorate of round {record.label}{why}"
+        )
     if gate:
         check_gate(record.spec.gate, record.slate or (), standing.viewed, standing.attested)
     return standing

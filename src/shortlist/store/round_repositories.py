@@ -305,6 +305,8 @@ class Rounds:
     def update(self, round_id: int, **values: Any) -> None:
         if "status" in values:
             values["status"] = RoundStatus(values["status"]).value
+        if "spec" in values:  # a window change (service.rulings): parse the new spec again
+            self._specs.pop(round_id, None)
         self.c.execute(update(t.rounds).where(t.rounds.c.id == round_id).values(**values))
 
     # -- secret, electorate, opt-ins, viewing ------------------------------------------------

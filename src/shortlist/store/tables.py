@@ -198,4 +198,5 @@ audit = Table(
 )
 from shortlist.store import account_tables as _account_tables  # noqa: E402,F401
 from shortlist.store import record_tables as _record_tables  # noqa: E402,F401
+from shortlist.store import ruling_tables as _ruling_tables  # noqa: E402,F401
 from shortlist.store import sealing_tables as _sealing_tables  # noqa: E402,F401

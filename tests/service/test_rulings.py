@@ -204,6 +204,7 @@ def test_an_open_round_may_only_move_its_closing_instant_forward_of_now(
     _refused(loaded, LifecycleError, "embargo", change(opens, at("2025-01-16T08:00")))
     _refused(loaded, InputError, "needs a reason", change(opens, at("2025-01-12T18:00"), " "))
     _refused(loaded, InputError, "closes before it opens", change(opens, opens))
+    _refused(loaded, InputError, "nothing to change", change(opens, closes))
     _refused(loaded, InputError, "time zone", change(opens, datetime(2025, 1, 12, 18)))
     later = at("2025-01-12T18:00")
     with loaded.unit_of_work() as uow:

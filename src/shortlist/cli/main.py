@@ -46,6 +46,7 @@ COMMANDS = {
     "board": "shortlist.cli.board:board",
     "card": "shortlist.cli.card:card",
     "admin": "shortlist.cli.admin_cmd:admin",
+    "entry": "shortlist.cli.rulings:entry",
 }
 
 

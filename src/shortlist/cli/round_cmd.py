@@ -17,6 +17,7 @@ from shortlist.cli.edition import (
     rounds_table,
     settings,
 )
+from shortlist.cli.rulings import exclude_member_cmd, reinstate_member_cmd, window_cmd
 from shortlist.domain.lifecycle import RoundStatus
 from shortlist.domain.roll import read_roll
 from shortlist.domain.times import human
@@ -32,6 +33,10 @@ ROUND = click.argument("ref", metavar="EDITION/CATEGORY/ROUND")
 def round_group() -> None:
     """Run a round: seal its key, open, close, unseal, count, announce, advance its outcome;
     show its status."""
+
+
+for _ruling in (window_cmd, exclude_member_cmd, reinstate_member_cmd):  # cli/rulings.py
+    round_group.add_command(_ruling)
 
 
 @round_group.command("open")

@@ -179,6 +179,11 @@ def _check_window(uow: UnitOfWork, record: RoundRecord, window: Window, now: dat
         raise InputError("a window's instants need a time zone (e.g. '... America/Los_Angeles')")
     if window.closes <= window.opens:
         raise InputError(f"round {label}: the window closes before it opens")
+    if (window.opens, window.closes) == (old.opens, old.closes):
+        raise InputError(
+            f"round {label}: its window is already {human(old.opens)} to "
+            f"{human(old.closes)}; nothing to change"
+        )
     if record.status is RoundStatus.OPEN:
         if window.opens != old.opens:
             raise LifecycleError(

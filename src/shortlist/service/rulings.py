@@ -59,9 +59,11 @@ def exclude_entry(
     rulings = Rulings(uow.connection)
     if rulings.entry_ruling(entry_id) is not None:
         raise Conflict(f"entry {entry} is already excluded from {edition}/{category}")
-    for record in uow.rounds.of_edition(edition):
-        open_here = record.category_id == category_id and record.status is RoundStatus.OPEN
-        if open_here and entry in (record.slate or ()):
+    for found in uow.rounds.of_edition(edition):
+        if found.category_id != category_id:
+            continue
+        record = uow.rounds.get(found.id, lock="update")  # no round of it opens meanwhile
+        if record.status is RoundStatus.OPEN and entry in (record.slate or ()):
             raise LifecycleError(
                 f"cannot exclude entry {entry}: round {record.label} is open with it on its "
                 "slate (members may have marked it); rule on it before the next round opens"

@@ -21,4 +21,5 @@ ROUTERS: tuple[str, ...] = (
     "shortlist.web.api.results:router",
     "shortlist.web.pages.board:router",
     "shortlist.web.api.board:router",
+    "shortlist.web.pages.admin_rulings:router",
 )

@@ -11,7 +11,7 @@ import pytest
 from small_edition import at
 from sqlalchemy import func, select
 
-from sealing_steps import open_sealed
+from sealing_steps import open_sealed, seal, unseal_and_count
 from shortlist.domain.errors import BallotRefused, Conflict, LifecycleError
 from shortlist.errors import InputError, ShortlistError
 from shortlist.service import rounds, rulings, voting
@@ -230,3 +230,27 @@ def test_a_draft_window_stays_clear_of_its_neighbours(
     with loaded.unit_of_work() as uow:
         rulings.change_window(uow, FINAL, at("2025-01-20T09:00"), closes, "earlier", clock, "a")
     assert _window(loaded, FINAL) == (at("2025-01-20T09:00"), closes)
+
+
+def test_an_excluded_nominee_is_left_off_the_final(loaded: Database, clock: SimulatedClock) -> None:
+    clock.set(at("2025-01-10T09:00"))
+    with loaded.unit_of_work() as uow:
+        open_sealed(uow, NOMINATIONS, clock)
+        for i in range(1, 4):
+            voting.record_viewing(uow, EDITION, CATEGORY, f"d{i:02d}", ["p", "s"], clock)
+            voting.cast(uow, NOMINATIONS, f"d{i:02d}", ["s"], clock)
+        rounds.close_round(uow, NOMINATIONS, clock, "admin", reason="all voted")
+        unseal_and_count(uow, NOMINATIONS, clock)
+        clock.set(at("2025-01-15T12:00"))
+        rounds.announce_round(uow, NOMINATIONS, clock, "admin")
+        assert rounds.advance(uow, NOMINATIONS, clock, "admin").slate == ("s",)
+        rulings.exclude_entry(uow, EDITION, CATEGORY, "s", "ineligible release", clock, "ann")
+    clock.set(at("2025-02-01T10:00"))
+    with loaded.unit_of_work() as uow:
+        seal(uow, FINAL, clock)
+    _refused(loaded, LifecycleError, "every entry of its slate is excluded",
+             lambda uow: rounds.open_round(uow, FINAL, clock, "admin"))  # fmt: skip
+    with loaded.unit_of_work() as uow:
+        rulings.reinstate_entry(uow, EDITION, CATEGORY, "s", "appeal upheld", clock, "ann")
+        assert open_sealed(uow, FINAL, clock).slate == ("s",)
+    _chain_checks(loaded, clock)

@@ -94,6 +94,11 @@ def _slate(uow: UnitOfWork, record: RoundRecord) -> tuple[str, ...]:
             )
         slate = record.slate
     excluded = Rulings(uow.connection).excluded_entries(record.category_id)
+    if slate and all(k in excluded for k in slate):
+        raise LifecycleError(
+            f"cannot open round {record.label}: every entry of its slate is excluded "
+            f"({', '.join(slate)}; `shortlist entry reinstate` lifts a ruling)"
+        )
     slate = tuple(k for k in slate if k not in excluded)  # eligibility rulings (service.rulings)
     unknown = [k for k in slate if k not in entries]
     if unknown or not slate:

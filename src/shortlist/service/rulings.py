@@ -6,7 +6,7 @@
   with is the one it is counted on. Reinstating lets the next round to open include it again.
 * A member excluded from a round (with its reason) is left out of the electorate snapshotted
   when it opens; in an open round, only a member who has not voted can be excluded (a cast
-  ballot is sealed and cannot be told apart to be withdrawn), and their cast is then refused
+  ballot is sealed and cannot be picked out to be withdrawn), and their cast is then refused
   with the ruling's reason. Reinstating before the round opens undoes the ruling; in an open
   round it gives back the place in the electorate that the ruling took away.
 * A round's window changes freely while it is a draft; an open round may only move its closing

@@ -261,8 +261,9 @@ async def cast_all(port: int, tokens: list[str], concurrency: int, outcome: Outc
 # -- measuring ---------------------------------------------------------------------------------
 
 
-def _processes() -> dict[int, tuple[int, int, float]]:
-    """Every process: (parent, process group, CPU seconds so far)."""
+def _processes() -> dict[int, tuple[int, int, float, float]]:
+    """Every process: (parent, process group, CPU seconds so far, CPU seconds of its children
+    that have exited and been waited for)."""
     found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -273,7 +274,8 @@ def _processes() -> dict[int, tuple[int, int, float]]:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
         cpu = (int(fields[11]) + int(fields[12])) / TICK
-        found[int(entry)] = (int(fields[1]), int(fields[2]), cpu)
+        children = (int(fields[13]) + int(fields[14])) / TICK
+        found[int(entry)] = (int(fields[1]), int(fields[2]), cpu, children)
     return found
 
 
@@ -297,21 +299,23 @@ class CpuSplit:
 
 
 class CpuMeter:
-    """CPU seconds of the web server's process group, PostgreSQL's processes, this client and
-    the whole machine between :meth:`start` and :meth:`stop` (processes that exit in between are
-    not counted: none should)."""
+    """CPU seconds of the web server's process group, PostgreSQL's processes (with the backends
+    that exited, which the postmaster has reaped), this client and the whole machine between
+    :meth:`start` and :meth:`stop`."""
 
     def __init__(self, web_group: int, postmaster: int) -> None:
         self.web_group, self.postmaster = web_group, postmaster
 
     def _sample(self) -> tuple[float, float, float, float]:
         table = _processes()
-        web = sum(cpu for _, group, cpu in table.values() if group == self.web_group)
+        web = sum(cpu for _, group, cpu, _ in table.values() if group == self.web_group)
         pg = sum(
             cpu
-            for pid, (parent, _, cpu) in table.items()
+            for pid, (parent, _, cpu, _) in table.items()
             if pid == self.postmaster or parent == self.postmaster
         )
+        if self.postmaster in table:  # backends that have come and gone
+            pg += table[self.postmaster][3]
         return web, pg, time.process_time(), _machine_busy()
 
     def start(self) -> None:

@@ -85,7 +85,9 @@ class Database:
             event.listen(engine, "connect", _sqlite_connect(durable))
             event.listen(engine, "begin", _sqlite_begin)
             return engine
-        return create_engine(self.url, echo=echo, pool_pre_ping=True)
+        # a pool sized for a web worker's threads (40): connections are kept, not opened and
+        # closed per request (each new one is a PostgreSQL backend process)
+        return create_engine(self.url, echo=echo, pool_pre_ping=True, pool_size=32, max_overflow=16)
 
     @property
     def dialect(self) -> str:

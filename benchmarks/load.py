@@ -70,7 +70,7 @@ class DurableServer(Server):
                   "-E", "UTF8", "--no-instructions")  # fmt: skip
         options = (
             f"-p {PORT} -k {self.root} -c listen_addresses='' -c fsync=on "
-            "-c synchronous_commit=on -c full_page_writes=on -c max_connections=100 "
+            "-c synchronous_commit=on -c full_page_writes=on -c max_connections=200 "
             "-c shared_buffers=128MB"
         )
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.log), "-w",

@@ -85,9 +85,9 @@ class Database:
             event.listen(engine, "connect", _sqlite_connect(durable))
             event.listen(engine, "begin", _sqlite_begin)
             return engine
-        # a pool sized for a web worker's threads (40): connections are kept, not opened and
-        # closed per request (each new one is a PostgreSQL backend process)
-        return create_engine(self.url, echo=echo, pool_pre_ping=True, pool_size=32, max_overflow=16)
+        # a pool sized for a web worker's threads (at most 40, as many as its threadpool): kept,
+        # not opened and closed per request (each new one is a PostgreSQL backend process)
+        return create_engine(self.url, echo=echo, pool_pre_ping=True, pool_size=32, max_overflow=8)
 
     @property
     def dialect(self) -> str:

@@ -12,7 +12,7 @@ import pytest
 from _rctab_cvr_cases import RCTAB, case_inputs
 from click.testing import CliRunner
 
-from shortlist.cli.convert import convert as convert_command
+from shortlist.cli.main import cli
 from shortlist.errors import BallotFileError
 from shortlist.formats.blt import parse_blt
 from shortlist.formats.rctab.config import read_config
@@ -106,7 +106,7 @@ def test_blt_refuses_the_overvote_label(tmp_path: Path) -> None:
 def test_command_writes_cdf_from_a_config(tmp_path: Path) -> None:
     out = tmp_path / "cvr.json"
     result = CliRunner().invoke(
-        convert_command, [str(config("conversions_from_cdf")), "--to", "cdf", "-o", str(out)]
+        cli, ["convert", str(config("conversions_from_cdf")), "--to", "cdf", "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
     expected = RCTAB / "conversions_from_cdf" / "conversions_from_cdf_expected_cdf_cvr.json"
@@ -116,9 +116,10 @@ def test_command_writes_cdf_from_a_config(tmp_path: Path) -> None:
 def test_command_converts_a_sheet_without_a_config(tmp_path: Path) -> None:
     sheet = RCTAB / "_shared" / "simple_ess_cvr.xlsx"
     result = CliRunner().invoke(
-        convert_command,
-        [str(sheet), "--to", "csv", "--first-vote-column", "2", "--overvote-label", "overvote",
-         "--skipped-rank-label", "undervote", "--max-rankings", "3"],
+        cli,
+        ["convert", str(sheet), "--to", "csv", "--first-vote-column", "2",
+         "--overvote-label", "overvote", "--skipped-rank-label", "undervote",
+         "--max-rankings", "3"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     expected = (RCTAB / "conversions_from_ess" / "conversions_from_ess_expected.csv").read_text()
@@ -133,7 +134,7 @@ def test_command_bad_input_writes_nothing(tmp_path: Path) -> None:
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(
-        convert_command, [str(broken), "--to", "csv", "--first-vote-column", "2", "-o", str(out)]
+        cli, ["convert", str(broken), "--to", "csv", "--first-vote-column", "2", "-o", str(out)]
     )
     assert result.exit_code != 0
     assert isinstance(result.exception, BallotFileError)
@@ -144,7 +145,7 @@ def test_command_bad_input_writes_nothing(tmp_path: Path) -> None:
 def test_command_needs_a_provider_it_cannot_guess(tmp_path: Path) -> None:
     sheet = tmp_path / "votes.csv"
     sheet.write_text("Id,A\n1,1\n")
-    result = CliRunner().invoke(convert_command, [str(sheet), "--to", "csv"])
+    result = CliRunner().invoke(cli, ["convert", str(sheet), "--to", "csv"])
     assert result.exit_code == 2 and "--provider" in result.output
 
 
@@ -198,19 +199,19 @@ def test_command_writes_round_snapshots(tmp_path: Path) -> None:
     case = "test_set_multi_winner_fractional_threshold"
     out = tmp_path / "cvr.json"
     result = CliRunner().invoke(
-        convert_command, [str(config(case)), "--to", "cdf", "--rounds", "-o", str(out)]
+        cli, ["convert", str(config(case)), "--to", "cdf", "--rounds", "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
     expected = (RCTAB / case / f"{case}_expected_cdf_cvr.json").read_text()
     assert STAMPS.sub("", out.read_text()) == STAMPS.sub("", expected)
-    refused = CliRunner().invoke(convert_command, [str(config(case)), "--to", "csv", "--rounds"])
+    refused = CliRunner().invoke(cli, ["convert", str(config(case)), "--to", "csv", "--rounds"])
     assert refused.exit_code == 2 and "--rounds" in refused.output
 
 
 def test_dominion_without_a_config_names_candidates_from_its_manifest() -> None:
     folder = RCTAB / "_shared" / "dominion_alaska" / "alaska_input_data"
     args = [str(folder), "--contest-id", "1", "--write-in-label", "12", "--to"]
-    as_csv = CliRunner().invoke(convert_command, [*args, "csv"])
+    as_csv = CliRunner().invoke(cli, ["convert", *args, "csv"])
     assert as_csv.exit_code == 0, as_csv.output
     expected = RCTAB / "conversions_from_dominion" / "conversions_from_dominion_expected.csv"
     rows = list(csv.reader(io.StringIO(as_csv.output)))
@@ -218,7 +219,7 @@ def test_dominion_without_a_config_names_candidates_from_its_manifest() -> None:
         theirs = list(csv.reader(handle))
     # the config of the case allows 5 ranks; without one, all 8 declared candidates' ranks
     assert [r[1:14] for r in rows[1:]] == [r[1:14] for r in theirs[1:]]
-    as_blt = CliRunner().invoke(convert_command, [*args, "blt"])
+    as_blt = CliRunner().invoke(cli, ["convert", *args, "blt"])
     ballots = parse_blt(as_blt.output, "alaska.blt")
     assert ballots.profile.total_weight == 1000
     assert "Joseph R. Biden" in ballots.profile.candidates

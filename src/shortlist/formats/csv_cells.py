@@ -231,6 +231,8 @@ class _Part:
 
 
 def _part(table: npt.NDArray[np.int16], texts: list[str], layout: _Layout) -> _Part:
+    if len(table) == 0:
+        return _Part()  # a chunk of blank lines: no row, so no row without its weight
     column = layout.weight_column
     weights = np.zeros(0, np.int64)
     if column is not None:

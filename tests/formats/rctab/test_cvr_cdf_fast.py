@@ -267,3 +267,18 @@ def test_the_election_is_found_at_the_end_as_by_the_regular_expression(text: str
 
     matches = list(re.finditer(r'(?<!\\)"Election"\s*:\s*', text))
     assert _last_key(text, "Election") == (matches[-1].end() if matches else None)
+
+
+def test_a_first_cvr_longer_than_a_read_is_still_read_fast(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by Hypothesis: the first CVR must not have to fit in the first read."""
+    monkeypatch.setattr(cdf_fast, "_CHUNK", 4096)
+    long = ([(0, [(0, 1, True)] * 4), (1, [(1, 2, True)] * 4)], None, True)
+    specs = [long, ([], None, False), long]
+    path = write_report(
+        tmp_path / "report.json", [cvr(n, s) for n, s in enumerate(specs, 1)], "pretty"
+    )
+    assert path.read_bytes().index(b'"CurrentSnapshotId"') > 4096  # the first CVR is long
+    assert fast_result(path) is not None
+    assert table(read(path, "Mayor", fast=True)) == table(read(path, "Mayor", fast=False))

@@ -131,9 +131,7 @@ def _count(handle: Any, election: Election, decode: Decode) -> list[tuple[CastVo
     if opening is None:
         raise _Refused("the report does not open with its CVR array")
     start = opening.end() - 1
-    decoded = text[start:].decode("utf-8", "replace")  # a bad byte: refused below
-    _, length = json.JSONDecoder().raw_decode(decoded)
-    sep = _separator(text, start, start + len(decoded[:length].encode("utf-8")))
+    text, sep = _first(handle, text, start)
     texts = _Texts()
     line = 1 + text.count(b"\n", 0, start)
     offset = start + 1
@@ -168,6 +166,21 @@ def _count(handle: Any, election: Election, decode: Decode) -> list[tuple[CastVo
     cvr, rest = _last_cvr(text[where:])
     _check_rest(rest, election)
     return _records(texts, decode, (cvr, line))
+
+
+def _first(handle: Any, text: bytes, start: int) -> tuple[bytes, bytes]:
+    """The text read so far, grown until it holds the first CVR and what follows it, and the
+    separator between CVRs."""
+    while True:
+        try:
+            decoded = text[start:].decode("utf-8", "replace")  # a bad byte: refused later
+            _, length = json.JSONDecoder().raw_decode(decoded)
+            return text, _separator(text, start, start + len(decoded[:length].encode("utf-8")))
+        except (ValueError, _Refused):
+            more = handle.read(_CHUNK)
+            if not more or len(text) > 4 * _CHUNK:
+                raise
+            text += more
 
 
 def _separator(text: bytes, start: int, end: int) -> bytes:

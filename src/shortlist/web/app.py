@@ -10,10 +10,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.staticfiles import StaticFiles
 
 from shortlist import __version__
+from shortlist.formats.report import stylesheet
 from shortlist.service.clock import Clock, SystemClock
 from shortlist.store.database import Database
 from shortlist.web import errors
@@ -48,6 +49,7 @@ def create_app(
     app.state.mailer = mailer if mailer is not None else _mailer(checked)
     app.state.templates = templates()
     errors.install(app)
+    app.add_api_route("/static/results.css", _results_css, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for target in ROUTERS:
         app.include_router(_router(target))
@@ -55,6 +57,11 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=checked.max_body_bytes)
     app.add_middleware(SecurityHeaders, settings=checked)
     return app
+
+
+def _results_css() -> Response:
+    """The results pages' look: the report's own stylesheet, served as it is (never a copy)."""
+    return Response(stylesheet(), media_type="text/css")
 
 
 def _router(target: str) -> APIRouter:

@@ -7,8 +7,10 @@ Chromium cannot start, the tests FAIL (run ``scripts/ensure-chromium``); they ne
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,17 @@ from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_p
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import DESKTOP, SmtpServer, launch_chromium
+from harness import DESKTOP, LiveServer, SmtpServer, launch_chromium
 from live_site import Site, empty_tables, serve
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
+
+from results_scenario import announce_some
+
+from shortlist.service.clock import SimulatedClock
+from shortlist.store.database import Database
+from shortlist.web.app import create_app
+from shortlist.web.settings import WebSettings
 
 # A loaded machine (2 cores, -n auto) can take seconds per page; waits are not timings.
 expect.set_options(timeout=20_000)
@@ -76,3 +87,22 @@ def site_on_postgres(postgres_url: str, smtp: SmtpServer) -> Iterator[Site]:
     running = serve(postgres_url, smtp)
     yield running
     running.stop()
+
+
+@pytest.fixture
+def announced_site(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Database]]:
+    """The web tests' announced edition (``results_scenario.announce_some``) served on its own
+    port: its base URL and its database."""
+    path = tmp_path / "results.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    database = Database(url)
+    clock = SimulatedClock(datetime(2025, 1, 5, tzinfo=UTC))
+    announce_some(database, clock)
+    settings = WebSettings(database=url, secret_key="k" * 40, smtp_host="")
+    server = LiveServer().start(create_app(settings, database=database, clock=clock))
+    try:
+        yield server.url, database
+    finally:
+        server.stop()
+        database.dispose()

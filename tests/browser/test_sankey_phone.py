@@ -3,25 +3,19 @@ clear of the ribbons and of one another (and the same on a desktop)."""
 
 from __future__ import annotations
 
-import shutil
 import sys
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import DESKTOP, PHONE, LiveServer
+from harness import DESKTOP, PHONE
 from playwright.sync_api import Page
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
 
-from results_scenario import DIRECTING, announce_some, page_url
+from results_scenario import DIRECTING, page_url
 
-from shortlist.service.clock import SimulatedClock
 from shortlist.store.database import Database
-from shortlist.web.app import create_app
-from shortlist.web.settings import WebSettings
 
 READABLE_PX = 12  # the least size a label is drawn at
 
@@ -38,23 +32,6 @@ MEASURE = """() => [...document.querySelectorAll('svg[data-chart="sankey"]')].ma
     receivers: [...svg.querySelectorAll('rect:not(.report-node--source)')].map(box),
   };
 })"""
-
-
-@pytest.fixture
-def served(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
-    path = tmp_path / "results.db"
-    shutil.copy(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    database = Database(url)
-    clock = SimulatedClock(datetime(2025, 1, 5, tzinfo=UTC))
-    announce_some(database, clock)
-    settings = WebSettings(database=url, secret_key="k" * 40, smtp_host="")
-    server = LiveServer().start(create_app(settings, database=database, clock=clock))
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        database.dispose()
 
 
 def overlap(a: list[float], b: list[float]) -> bool:
@@ -78,10 +55,10 @@ def check_chart(chart: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_sankey_labels_are_readable_and_clear(
-    page: Page, served: str, viewport: dict[str, int]
+    page: Page, announced_site: tuple[str, Database], viewport: dict[str, int]
 ) -> None:
     page.set_viewport_size(viewport)  # type: ignore[arg-type]
-    page.goto(served + page_url(DIRECTING))
+    page.goto(announced_site[0] + page_url(DIRECTING))
     charts = page.evaluate(MEASURE)
     assert charts, "the directing count (IRV, full rounds) moves votes: it has a Sankey"
     for chart in charts:

@@ -8,9 +8,9 @@ shows the traceback instead.
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 import sys
+from typing import Any
 
 # numpy's OpenBLAS starts a thread per core when numpy is imported (~0.05 s); counting uses
 # integers only, which numpy adds and multiplies without BLAS. Set before numpy is imported;
@@ -21,9 +21,6 @@ if "tabulate" in sys.argv[1:3]:
     # makes few objects. Collect a hundred times less often (cycles are still collected).
     gc.set_threshold(100_000, 50, 100)
 
-import click
-
-from shortlist import __version__
 from shortlist.errors import RulesError, ShortlistError
 
 #: Every command, as "module:object", imported only when it runs (or when help lists it), so that
@@ -50,39 +47,14 @@ COMMANDS = {
 }
 
 
-class LazyGroup(click.Group):
-    """A group whose commands are imported on first use."""
+def __getattr__(name: str) -> Any:
+    """``cli`` (the click group) and ``LazyGroup``, from :mod:`shortlist.cli.group` when first
+    asked for: counting a file with a plain command line never imports click."""
+    if name in ("cli", "LazyGroup"):
+        from shortlist.cli import group
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *COMMANDS})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in self.commands:
-            return self.commands[cmd_name]
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module, _, attr = target.partition(":")
-        command: click.Command = getattr(importlib.import_module(module), attr)
-        self.add_command(command, cmd_name)
-        return command
-
-
-@click.group(
-    cls=LazyGroup,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-@click.version_option(__version__, prog_name="shortlist")
-@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
-    """shortlist: awards voting and exact ranked-ballot counting.
-
-    Count a ballot file with `shortlist tabulate FILE`; list the counting methods and their
-    switches with `shortlist methods`. Every command has its own --help.
-    """
-    ctx.ensure_object(dict)
-    ctx.obj["debug"] = debug
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -90,16 +62,19 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="shortlist", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("shortlist: aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        if argv is None and args[:1] == ["tabulate"]:
+            from shortlist.cli.tabulate_quick import run
+
+            if run(args[1:]):
+                _end_now()
+        _run_click(args)
+        if argv is None and "tabulate" in args[:2]:
+            _end_now()
     except ShortlistError as exc:
         if debug:
             raise
+        import click
+
         click.echo(f"shortlist: error: {exc}", err=True)
         if isinstance(exc, RulesError) and len(exc.errors) > 1:
             for line in exc.errors:
@@ -108,9 +83,35 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:
         if debug:
             raise
+        import click
+
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         click.echo(f"shortlist: error:{name}: {exc.strerror or exc}", err=True)
         sys.exit(2)
+
+
+def _run_click(args: list[str]) -> None:
+    import click
+
+    from shortlist.cli.group import cli
+
+    try:
+        cli.main(args=args, prog_name="shortlist", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("shortlist: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
+def _end_now() -> None:
+    """End a command-line count at once, its output flushed: freeing the ballots' arrays and the
+    interpreter's objects one by one would cost a tenth of counting a million ballots.
+    Only for a whole process (``main()`` called without arguments): nothing is left to run."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,6 +12,7 @@ their lines instead (:mod:`shortlist.formats.csv_lines`, this module's caller).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -226,7 +227,7 @@ class _Part:
     """A chunk's rows: token table (weight column apart), rows as integers, weights."""
 
     table: npt.NDArray[np.int16] = field(default_factory=lambda: np.zeros((0, 1), np.int16))
-    rows: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    rows: npt.NDArray[np.signedinteger[Any]] = field(default_factory=lambda: np.zeros(0, np.int64))
     weights: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
@@ -243,7 +244,10 @@ def _part(table: npt.NDArray[np.int16], texts: list[str], layout: _Layout) -> _P
     base = len(texts)
     if base ** table.shape[1] >= 2**62:
         raise LongCells  # too varied to pack: the line-grouping reader takes it
-    rows = np.zeros(len(table), dtype=np.int64)
+    # 32-bit rows when they fit: sorting them to group equal rows is three times faster
+    rows: npt.NDArray[np.signedinteger[Any]] = np.zeros(
+        len(table), dtype=np.int32 if base ** table.shape[1] < 2**31 else np.int64
+    )
     for j in range(table.shape[1] - 1, -1, -1):
         rows *= base
         rows += table[:, j]
@@ -258,7 +262,7 @@ def _text(key: int) -> str:
 
 
 def _profile(
-    rows: npt.NDArray[np.int64],
+    rows: npt.NDArray[np.signedinteger[Any]],
     weights: npt.NDArray[np.int64] | None,
     tables: list[npt.NDArray[np.int16]],
     width: int,
@@ -271,7 +275,7 @@ def _profile(
         packed, counts = np.unique(rows, return_counts=True)
         summed = counts.astype(np.int64)
     else:
-        packed, summed = group_keys(rows, weights)
+        packed, summed = group_keys(rows.astype(np.int64), weights)
     base = len(texts)
     codes: Codes = np.empty((len(packed), max(width, 1)), dtype=np.int32)
     for j in range(codes.shape[1]):

@@ -13,7 +13,8 @@ RCTab's rules for these sheets (read from its streaming ES&S reader):
   missing id (when ``idColumnIndex`` is set) is an error;
 * the record id is ``<file name, sanitized>-<n>``, ``n`` counting records from 1.
 
-The workbook is opened with openpyxl (read-only); the sheet is scanned by :mod:`.xlsx`
+The workbook is opened by :mod:`.workbook` (or, when it cannot, by openpyxl in read-only
+mode); the sheet is scanned by :mod:`.xlsx`
 and, for grouping, identical rows are counted without being parsed again (see
 :func:`read_counted`); openpyxl's own parser reads what the scanner does not.
 """
@@ -40,6 +41,7 @@ from shortlist.formats.rctab.cvr.records import (
     CvrSource,
     Marks,
 )
+from shortlist.formats.rctab.cvr.workbook import FirstSheet, Unreadable
 from shortlist.formats.rctab.cvr.xlsx import (
     Unsupported,
     cells,
@@ -447,7 +449,16 @@ def _guard(rows: Iterator[_T], where: str) -> Iterator[_T]:
         raise BallotFileError(f"the workbook is damaged or truncated ({err})", path=where) from None
 
 
-class _open_sheet:
+def _open_sheet(source: CvrSource) -> Any:
+    """The first sheet's XML stream and the shared strings (a context manager): read directly
+    from the archive when :mod:`.workbook` can, else via openpyxl's read-only workbook."""
+    try:
+        return FirstSheet(source.path)
+    except Unreadable:
+        return _OpenpyxlSheet(source)
+
+
+class _OpenpyxlSheet:
     """The first sheet's XML stream and the shared strings, via openpyxl's read-only workbook."""
 
     def __init__(self, source: CvrSource) -> None:

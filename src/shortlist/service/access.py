@@ -23,9 +23,11 @@ from shortlist.domain.times import human
 from shortlist.errors import InputError
 from shortlist.service.clock import Clock
 from shortlist.service.mail import Mailer, Message
+from shortlist.store import cast_batches
 from shortlist.store.access import not_voted
 from shortlist.store.account_repositories import TokenRecord, Tokens
 from shortlist.store.database import UnitOfWork
+from shortlist.store.records import OnRoll
 
 LINK_TTL = timedelta(hours=72)
 API_TTL = timedelta(hours=12)
@@ -255,11 +257,52 @@ def bearer(uow: UnitOfWork, token: str, clock: Clock) -> SignedIn:
     """Who an API bearer token belongs to; :class:`AccessRefused` (audited) if it is unknown or
     expired. Nothing else is written."""
     record = Tokens(uow.connection).get(token)
-    if record is None or record.purpose != API:
-        _refuse(uow, clock, None, "unknown API token")
-    if clock.now() >= record.expires_at:
-        _refuse(uow, clock, record, f"API token expired at {human(record.expires_at)}")
+    reason = _bearer_refusal(record, clock.now())
+    if reason is not None:
+        _refuse(uow, clock, record, reason)
+    assert record is not None
     return _member(uow, clock, record)
+
+
+def bearers(
+    uow: UnitOfWork, tokens: Sequence[str], clock: Clock
+) -> dict[str, tuple[SignedIn, OnRoll] | AccessRefused]:
+    """:func:`bearer` for many tokens at once (two reads, whatever their number), in the
+    caller's transaction: by token, who it belongs to with what a receipt e-mail needs, or the
+    refusal, written to the audit log (the caller commits)."""
+    records = cast_batches.tokens(uow.connection, tokens)
+    wanted: dict[str, list[str]] = {}
+    for held in records.values():
+        edition, _, number = held.subject.partition("/")
+        wanted.setdefault(edition, []).append(number)
+    roll = {
+        (edition, number): person
+        for edition, numbers in wanted.items()
+        for number, person in cast_batches.on_roll(uow.connection, edition, numbers).items()
+    }
+    found: dict[str, tuple[SignedIn, OnRoll] | AccessRefused] = {}
+    for token in tokens:
+        record = records.get(token)
+        reason = _bearer_refusal(record, clock.now())
+        person = None
+        if record is not None and reason is None:
+            edition, _, number = record.subject.partition("/")
+            person = roll.get((edition, number))
+            if person is None:
+                reason = f"member {number} is no longer on the roll of {edition}"
+        if person is None or record is None:
+            found[token] = _refusal(uow, clock, record, reason or "")
+            continue
+        found[token] = (SignedIn(edition, person.number, person.name), person)
+    return found
+
+
+def _bearer_refusal(record: TokenRecord | None, now: datetime) -> str | None:
+    if record is None or record.purpose != API:
+        return "unknown API token"
+    if now >= record.expires_at:
+        return f"API token expired at {human(record.expires_at)}"
+    return None
 
 
 def _spend(uow: UnitOfWork, token: str, clock: Clock) -> SignedIn:
@@ -287,11 +330,19 @@ def _member(uow: UnitOfWork, clock: Clock, record: TokenRecord) -> SignedIn:
 def _refuse(uow: UnitOfWork, clock: Clock, record: TokenRecord | None, reason: str) -> NoReturn:
     """Undo anything begun, write the refusal to the audit log, and raise."""
     uow.rollback()
+    refusal = _refusal(uow, clock, record, reason)
+    uow.commit()
+    raise refusal
+
+
+def _refusal(
+    uow: UnitOfWork, clock: Clock, record: TokenRecord | None, reason: str
+) -> AccessRefused:
+    """Write the refusal to the audit log (in the caller's transaction); the error to raise."""
     target = record.subject if record else "unknown"
     actor = record.subject.partition("/")[2] if record else "anonymous"
     uow.audit.write(clock.now(), actor, "member.sign-in-refused", target, reason)
-    uow.commit()
-    raise AccessRefused(reason + "; ask the administrators for a new sign-in link")
+    return AccessRefused(reason + "; ask the administrators for a new sign-in link")
 
 
 def _target(signed_in: SignedIn) -> str:

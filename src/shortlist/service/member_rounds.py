@@ -170,30 +170,44 @@ def cast_and_mail(
     (the log must not tell what a member marked)."""
     try:
         receipt = voting.cast(uow, ref, member, marks, clock)
-    except BallotRefused:
+    except BallotRefused as refused:
         uow.rollback()
-        try:  # why: not open to the member (said as the ballot page says it), else the rules
-            ballot_page(uow, ref, member, clock)
-        except BallotRefused as exc:
-            _note_refusal(uow, ref, member, clock, str(exc))
-            raise exc from None
-        _note_refusal(uow, ref, member, clock, "the ballot broke the round's rules")
-        raise
+        noted = note_refusal(uow, ref, member, clock, refused)
+        uow.commit()
+        raise noted from None
     person = uow.editions.on_roll(ref.edition, member)
+    return Cast(receipt, mail_receipt(mailer, person, ref, receipt, zone_name))
+
+
+def mail_receipt(
+    mailer: Mailer, person: OnRoll | None, ref: RoundRef, receipt: voting.Receipt, zone_name: str
+) -> bool:
+    """E-mail the receipt's tracker to the member: whether it went out."""
     if person is None or not person.email:
-        return Cast(receipt, False)
+        return False
     zone = zone_named(zone_name, person.timezone, person.edition_timezone)
     try:
         mailer.send(receipt_message(person, ref, receipt, zone))
     except MailError:
-        return Cast(receipt, False)
-    return Cast(receipt, True)
+        return False
+    return True
 
 
-def _note_refusal(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock, reason: str) -> None:
-    uow.rollback()
+def note_refusal(
+    uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock, refused: BallotRefused
+) -> BallotRefused:
+    """Write a refused ballot to the audit log (the caller commits), and the refusal to give the
+    member: why, when the round was not open to the member (said as the ballot page says it);
+    only that the marks broke the ballot's rules otherwise (the log must not tell what a member
+    marked)."""
+    try:
+        ballot_page(uow, ref, member, clock)
+    except BallotRefused as exc:
+        refused, reason = exc, str(exc)
+    else:
+        reason = "the ballot broke the round's rules"
     uow.audit.write(clock.now(), member, "ballot.refused", str(ref), reason)
-    uow.commit()
+    return refused
 
 
 def receipt_message(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,10 +25,13 @@ from shortlist.service import sealing
 from shortlist.service.clock import Clock
 from shortlist.service.refs import RoundRef
 from shortlist.service.rounds import find
+from shortlist.store import cast_batches
 from shortlist.store.database import UnitOfWork
 from shortlist.store.records import RoundRecord, Standing
 from shortlist.store.rulings import Rulings
 from shortlist.trust import keys
+
+Stored = list[str] | dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -104,33 +108,79 @@ def issue_ballot(uow: UnitOfWork, ref: RoundRef, member: str, clock: Clock) -> B
 
 
 def cast(uow: UnitOfWork, ref: RoundRef, member: str, marks: Marks, clock: Clock) -> Receipt:
-    """Cast (or revise) ``member``'s ballot; refused with a reason, and then nothing changes.
-
-    One transaction: the round (held against closing), its secret, election key and the
-    member's standing in one read, then the participation and the sealed ballot."""
-    found = uow.rounds.for_cast(ref.edition, ref.category, ref.round, member)
-    record = found.record
-    now = clock.now()
-    recused = _admit(uow, record, member, now, standing=found.standing).recused
-    slate = record.slate or ()
-    stored = check_marks(record.spec.ballot, frozenset(slate), recused, marks)
-    _check_quota(uow, record, member)
-    if found.secret is None:  # pragma: no cover - an open round always has its secret
-        raise BallotRefused(f"round {record.label} is closing")
-    if found.public_key is None:  # pragma: no cover - a round opens only with its election key
-        raise BallotRefused(f"round {record.label} has no election key")
-    lock = record.spec.revision is Revision.LOCK_ON_SUBMIT
-    before = uow.rounds.record_participation(record.id, member, now, lock=lock)
-    if before is None:
+    """Cast (or revise) ``member``'s ballot; refused with a reason, and then nothing changes."""
+    (outcome,) = cast_many(uow, ref, [(member, marks)], clock)
+    if isinstance(outcome, BallotRefused):
         uow.rollback()
-        raise BallotRefused(f"your ballot in round {record.label} was locked when you submitted it")
-    room = sealing.ballot_room(record.spec.ballot, slate)
-    sealed = keys.seal_ballot(found.public_key, stored, room)
-    tracker = keys.tracker(sealed)
-    box_id = hmac.new(found.secret, member.encode(), hashlib.sha256).hexdigest()
-    uow.ballots.put(record.id, box_id, sealed, tracker)
+        raise outcome
     uow.commit()
-    return Receipt(record.label, tracker, before > 0, now)
+    return outcome
+
+
+def cast_many(
+    uow: UnitOfWork, ref: RoundRef, ballots: Sequence[tuple[str, Marks]], clock: Clock
+) -> list[Receipt | BallotRefused]:
+    """Cast (or revise) each member's ballot in the caller's transaction (the caller commits):
+    a receipt for each accepted ballot, the refusal for each refused one (nothing is written
+    for it). Members are distinct. A few statements whatever the number of ballots: the round
+    (held against closing), its secret, election key and the members' standings in two reads,
+    then the participations and the sealed ballots in one write each."""
+    members = [member for member, _ in ballots]
+    names = (ref.edition, ref.category, ref.round)
+    found = cast_batches.round_for_casts(uow.connection, uow.rounds, names, members)
+    record, now = found.record, clock.now()
+    slate = frozenset(record.slate or ())
+    outcomes: list[Receipt | BallotRefused] = []
+    accepted: dict[str, tuple[int, Stored]] = {}
+    for member, marks in ballots:
+        try:
+            recused = _admit(uow, record, member, now, standing=found.standings[member]).recused
+            stored = check_marks(record.spec.ballot, slate, recused, marks)
+            _check_quota(uow, record, member)
+            if found.secret is None:  # pragma: no cover - an open round always has its secret
+                raise BallotRefused(f"round {record.label} is closing")
+            if found.public_key is None:  # pragma: no cover - opened only with an election key
+                raise BallotRefused(f"round {record.label} has no election key")
+        except BallotRefused as refusal:
+            outcomes.append(refusal)
+            continue
+        accepted[member] = (len(outcomes), stored)
+        outcomes.append(refusal_locked(record))  # until its ballot is stored below
+    if accepted:
+        _store(uow, found, accepted, outcomes, now)
+    return outcomes
+
+
+def refusal_locked(record: RoundRecord) -> BallotRefused:
+    return BallotRefused(f"your ballot in round {record.label} was locked when you submitted it")
+
+
+def _store(
+    uow: UnitOfWork,
+    found: cast_batches.RoundForCasts,
+    accepted: dict[str, tuple[int, Stored]],
+    outcomes: list[Receipt | BallotRefused],
+    now: datetime,
+) -> None:
+    """Note the participations (in member order, so that concurrent batches take row locks in
+    one order), then seal and store the ballots of those not locked out."""
+    record, secret, public_key = found.record, found.secret, found.public_key
+    assert secret is not None and public_key is not None
+    lock = record.spec.revision is Revision.LOCK_ON_SUBMIT
+    members = sorted(accepted)
+    before = cast_batches.record_participations(uow.connection, record.id, members, now, lock=lock)
+    room = sealing.ballot_room(record.spec.ballot, record.slate or ())
+    boxed = []
+    for member in members:
+        if member not in before:  # locked: it had cast already, and nothing was written
+            continue
+        index, stored = accepted[member]
+        sealed = keys.seal_ballot(public_key, stored, room)
+        tracker = keys.tracker(sealed)
+        box_id = hmac.new(secret, member.encode(), hashlib.sha256).hexdigest()
+        boxed.append((box_id, sealed, tracker))
+        outcomes[index] = Receipt(record.label, tracker, before[member] > 0, now)
+    cast_batches.put_ballots(uow.connection, record.id, sorted(boxed))
 
 
 def _check_quota(uow: UnitOfWork, record: RoundRecord, member: str) -> None:

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
@@ -23,6 +24,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shortlist.service.clock import Clock
+from shortlist.store import cast_batches
 from shortlist.store.account_repositories import RateWindows
 from shortlist.store.database import Database
 from shortlist.web.errors import ApiError, log, plain_error_response, respond
@@ -182,6 +184,27 @@ def count_hit(
     hits, ends = windows.hit(f"{scope}:{subject}", now, timedelta(minutes=1))
     if hits == 1 and _sweep_due(now):
         windows.forget_before(now)
+    return _over(scope, hits, per_minute, ends, now)
+
+
+def count_hits(
+    connection: Connection, clock: Clock, scope: str, subjects: Sequence[str], per_minute: int
+) -> dict[str, ApiError | None]:
+    """:func:`count_hit` for many distinct subjects at once, in one statement."""
+    if not subjects:
+        return {}
+    now = clock.now()
+    keys = [f"{scope}:{subject}" for subject in subjects]
+    hits, ends = cast_batches.hits(connection, keys, now, timedelta(minutes=1))
+    if 1 in hits.values() and _sweep_due(now):
+        RateWindows(connection).forget_before(now)
+    return {
+        subject: _over(scope, hits[key], per_minute, ends, now)
+        for subject, key in zip(subjects, keys, strict=True)
+    }
+
+
+def _over(scope: str, hits: int, per_minute: int, ends: datetime, now: datetime) -> ApiError | None:
     if hits <= per_minute:
         return None
     wait = max(1, int((ends - now).total_seconds()) + 1)

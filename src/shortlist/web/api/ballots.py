@@ -11,23 +11,24 @@ nothing but the audit log.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
-from starlette.concurrency import run_in_threadpool
 
 from shortlist.domain.model import BallotKind
 from shortlist.domain.voting import Marks
-from shortlist.service import access, member_rounds, rounds
+from shortlist.service import access, member_rounds
 from shortlist.service.access import SignedIn
 from shortlist.service.clock import Clock
 from shortlist.service.refs import RoundRef
-from shortlist.store.database import Database, UnitOfWork
+from shortlist.store.database import UnitOfWork
+from shortlist.web.cast_desk import Order, desk_of
 from shortlist.web.deps import ClockNow, Db, Settings
 from shortlist.web.errors import ApiError
-from shortlist.web.security import bearer_token, client_address, count_hit, csrf_protected, limit
+from shortlist.web.security import bearer_token, client_address, csrf_protected, limit
 from shortlist.web.sessions import session_of
 
 router = APIRouter(prefix="/api/v1/member", tags=["members"])
@@ -234,9 +235,8 @@ def marks_of(body: BallotIn, kind: BallotKind) -> Marks:
 async def cast(
     request: Request, body: BallotIn, token: Bearer, category: str, round_key: str
 ) -> ReceiptOut:
-    done = await run_in_threadpool(
-        _cast_in_one_transaction, request, token, body, category, round_key
-    )
+    order = Order(token, category, round_key, functools.partial(marks_of, body))
+    done = await desk_of(request.app.state).cast(order)
     receipt = done.receipt
     return ReceiptOut(
         round=receipt.round, tracker=receipt.tracker, revision=receipt.revision, at=receipt.at,
@@ -244,44 +244,8 @@ async def cast(
     )  # fmt: skip
 
 
-def _cast_in_one_transaction(
-    request: Request, token: str, body: BallotIn, category: str, round_key: str
-) -> member_rounds.Cast:
-    """The token's member, the rate-limit hit and the cast in one unit of work (one commit for
-    an accepted ballot). A refused attempt still counts against the rate limit."""
-    state = request.app.state
-    db: Database = state.database
-    clock: Clock = state.clock
-    with db.unit_of_work() as uow:
-        member = _signed_in(uow, token, clock)
-        ref = RoundRef(member.edition, category, round_key)
-        subject, per_minute = f"{member.edition}/{member.member}", state.settings.casts_per_minute
-        try:
-            refusal = count_hit(uow.connection, clock, "cast", subject, per_minute)
-            if refusal is not None:
-                raise refusal
-            marks = marks_of(body, _ballot_kind(state, uow, ref))
-            return member_rounds.cast_and_mail(uow, ref, member.member, marks, clock, state.mailer)
-        except Exception:
-            uow.rollback()  # a refusal's audit entry is committed already; count the attempt
-            count_hit(uow.connection, clock, "cast", subject, per_minute)
-            uow.commit()
-            raise
-
-
 def _signed_in(uow: UnitOfWork, token: str, clock: Clock) -> SignedIn:
     try:
         return access.bearer(uow, token, clock)
     except access.AccessRefused as exc:
         raise ApiError(401, "token_refused", str(exc)) from None
-
-
-def _ballot_kind(state: Any, uow: UnitOfWork, ref: RoundRef) -> BallotKind:
-    """The kind of ballot ``ref`` takes, remembered by the app: a round's spec never changes
-    once loaded (:class:`NotFound` for a round that does not exist)."""
-    kinds: dict[RoundRef, BallotKind] | None = getattr(state, "ballot_kinds", None)
-    if kinds is None:
-        kinds = state.ballot_kinds = {}
-    if ref not in kinds:
-        kinds[ref] = rounds.find(uow, ref).spec.ballot.kind
-    return kinds[ref]

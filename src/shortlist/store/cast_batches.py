@@ -1,0 +1,233 @@
+"""Set-based reads and writes for casting many ballots in one transaction (the web app's cast
+desk): a few statements per batch, whatever its size, instead of a few per ballot.
+
+Every function takes the batch's connection; none commits. Members appear at most once per
+batch (the desk sees to it), so each upsert touches a row at most once.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, String, and_, bindparam, literal, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+
+from shortlist.domain.errors import NotFound
+from shortlist.domain.model import GateKind
+from shortlist.store import account_tables as a
+from shortlist.store import tables as t
+from shortlist.store.account_repositories import TokenRecord, digest
+from shortlist.store.records import OnRoll, RoundRecord, Standing
+from shortlist.store.round_repositories import _ROUND_COLUMNS, Rounds, _ballot_upsert, _record
+from shortlist.store.sealing_tables import election_keys
+from shortlist.store.types import Instant
+
+_MEMBERS: Any = bindparam("members", expanding=True)
+
+
+@dataclass(frozen=True)
+class RoundForCasts:
+    """A round as a batch of casts reads it: as :class:`~shortlist.store.records.RoundForCast`,
+    with the standing of each casting member."""
+
+    record: RoundRecord
+    secret: bytes | None
+    public_key: bytes | None
+    standings: Mapping[str, Standing]
+
+
+def _flags(table: Any) -> Any:
+    return select(table.c.member, literal(None, String()).label("key"), literal(table.name)).where(
+        and_(table.c.round_id == bindparam("round_id"), table.c.member.in_(_MEMBERS))
+    )
+
+
+def _marked(table: Any, what: str) -> Any:
+    return (
+        select(table.c.member, t.entries.c.key, literal(what))
+        .join_from(table, t.entries)
+        .where(
+            and_(t.entries.c.category_id == bindparam("category_id"), table.c.member.in_(_MEMBERS))
+        )
+    )
+
+
+_FLAGS = (_flags(t.electorate), _flags(t.attestations), _flags(t.participation))
+_STANDINGS = union_all(*_FLAGS, _marked(t.credits, "recused"))
+_STANDINGS_VIEWED = union_all(*_FLAGS, _marked(t.credits, "recused"), _marked(t.viewings, "viewed"))
+_ROUND_WITH_SECRETS = (
+    select(
+        *_ROUND_COLUMNS,
+        t.round_secrets.c.secret.label("round_secret"),
+        election_keys.c.public_key.label("election_key"),
+    )
+    .join_from(t.rounds, t.categories)
+    .join(t.editions)
+    .outerjoin(t.round_secrets, t.round_secrets.c.round_id == t.rounds.c.id)
+    .outerjoin(election_keys, election_keys.c.round_id == t.rounds.c.id)
+    .where(
+        and_(
+            t.editions.c.key == bindparam("edition"),
+            t.categories.c.key == bindparam("category"),
+            t.rounds.c.key == bindparam("round"),
+        )
+    )
+)
+_ROUND_WITH_SECRETS_HELD = _ROUND_WITH_SECRETS.with_for_update(of=t.rounds, read=True)
+
+
+def round_for_casts(
+    connection: Connection, rounds: Rounds, names: tuple[str, str, str], members: Sequence[str]
+) -> RoundForCasts:
+    """The round named ``(edition, category, round)``, its row held shared until the batch
+    commits (PostgreSQL; a close waits for it), its secret and election key, and the standing of
+    each of ``members``, in three statements."""
+    postgres = connection.dialect.name == "postgresql"
+    edition, category, key = names
+    found = connection.execute(
+        _ROUND_WITH_SECRETS_HELD if postgres else _ROUND_WITH_SECRETS,
+        {"edition": edition, "category": category, "round": key},
+    ).first()
+    if found is None:
+        raise NotFound(f"no round {edition}/{category}/{key}")
+    record = _record(found, rounds._specs)
+    secret, public_key = found.round_secret, found.election_key
+    viewing = record.spec.gate.kind in (GateKind.MIN_VIEWED, GateKind.VIEWED_ALL)
+    return RoundForCasts(
+        record,
+        None if secret is None else bytes(secret),
+        None if public_key is None else bytes(public_key),
+        standings(connection, record, members, viewing),
+    )
+
+
+def standings(
+    connection: Connection, record: RoundRecord, members: Sequence[str], viewing: bool
+) -> dict[str, Standing]:
+    """Each member's standing in ``record``'s round, in one statement."""
+    params = {"round_id": record.id, "category_id": record.category_id, "members": list(members)}
+    marks: dict[str, dict[str, set[str]]] = {m: {} for m in members}
+    for member, key, what in connection.execute(
+        _STANDINGS_VIEWED if viewing else _STANDINGS, params
+    ):
+        marks[member].setdefault(what, set()).add(key)
+    return {
+        member: Standing(
+            t.electorate.name in found,
+            t.attestations.name in found,
+            t.participation.name in found,
+            frozenset(found.get("recused", ())),
+            frozenset(found.get("viewed", ())),
+        )
+        for member, found in marks.items()
+    }
+
+
+_TOKENS = select(a.single_use_tokens).where(a.single_use_tokens.c.digest.in_(
+    bindparam("digests", expanding=True)
+))  # fmt: skip
+
+
+def tokens(connection: Connection, given: Sequence[str]) -> dict[str, TokenRecord]:
+    """The token records of those ``given`` tokens that exist, by token."""
+    by_digest = {digest(token): token for token in given}
+    rows = connection.execute(_TOKENS, {"digests": list(by_digest)})
+    return {
+        by_digest[r.digest]: TokenRecord(r.purpose, r.subject, r.issued_at, r.expires_at, r.used_at)
+        for r in rows
+    }
+
+
+_ON_ROLL = (
+    select(
+        t.members.c.number, t.members.c.name, t.members.c.email, t.editions.c.id,
+        t.editions.c.timezone, t.members.c.timezone.label("member_timezone"),
+    )
+    .join_from(t.members, t.editions, t.members.c.edition_id == t.editions.c.id)
+    .where(and_(t.editions.c.key == bindparam("edition"), t.members.c.number.in_(_MEMBERS)))
+)  # fmt: skip
+
+
+def on_roll(connection: Connection, edition: str, numbers: Sequence[str]) -> dict[str, OnRoll]:
+    """Those of ``numbers`` on the roll of ``edition``, with what a receipt e-mail needs."""
+    rows = connection.execute(_ON_ROLL, {"edition": edition, "members": list(numbers)})
+    return {
+        r.number: OnRoll(r.number, r.name, r.email, r.id, r.timezone, r.member_timezone)
+        for r in rows
+    }
+
+
+@functools.cache
+def _hits(dialect: str) -> Any:
+    table = a.rate_windows
+    upsert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return (
+        upsert.values(key=bindparam("key"), hits=1, ends_at=bindparam("ends_at", type_=Instant()))
+        .on_conflict_do_update(index_elements=["key"], set_={"hits": table.c.hits + 1})
+        .returning(table.c.key, table.c.hits)
+    )
+
+
+def hits(
+    connection: Connection, keys: Sequence[str], at: datetime, period: timedelta
+) -> tuple[dict[str, int], datetime]:
+    """One hit on each of ``keys`` (distinct) in the window containing ``at``, as
+    :meth:`~shortlist.store.account_repositories.RateWindows.hit` counts one: hits so far by
+    key, and the window's end."""
+    seconds = int(period.total_seconds())
+    start = int(at.timestamp()) // seconds * seconds
+    ends = datetime.fromtimestamp(start + seconds, UTC)
+    suffix = f"@{start}"
+    rows = connection.execute(
+        _hits(connection.dialect.name), [{"key": k + suffix, "ends_at": ends} for k in keys]
+    )
+    return {key.removesuffix(suffix): int(n) for key, n in rows}, ends
+
+
+@functools.cache
+def _participations(dialect: str, lock: bool) -> Any:
+    at = bindparam("at", type_=Instant())
+    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(t.participation).values(
+        round_id=bindparam("round_id"), member=bindparam("member"), first_at=at, last_at=at,
+        revisions=0,
+    )  # fmt: skip
+    keys = [t.participation.c.round_id, t.participation.c.member]
+    if lock:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    else:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={"last_at": at, "revisions": t.participation.c.revisions + 1}
+        )
+    return stmt.returning(t.participation.c.member, t.participation.c.revisions)
+
+
+def record_participations(
+    connection: Connection, round_id: int, members: Sequence[str], at: datetime, *, lock: bool
+) -> dict[str, int]:
+    """Note that each of ``members`` cast a ballot: how many times before, by member; with
+    ``lock``, a member who had already cast is left out (nothing is written for them)."""
+    if not members:
+        return {}
+    rows = connection.execute(
+        _participations(connection.dialect.name, lock),
+        [{"round_id": round_id, "member": m, "at": at} for m in members],
+    )
+    return {member: int(n) for member, n in rows}
+
+
+def put_ballots(
+    connection: Connection, round_id: int, ballots: Sequence[tuple[str, bytes, str]]
+) -> None:
+    """Store sealed ballots ``(box_id, sealed, tracker)``, replacing any under the same box id."""
+    if ballots:
+        connection.execute(
+            _ballot_upsert(connection.dialect.name),
+            [
+                {"round_id": round_id, "box_id": b, "sealed": s, "tracker": tr}
+                for b, s, tr in ballots
+            ],
+        )

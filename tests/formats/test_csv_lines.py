@@ -221,3 +221,41 @@ def test_groups_hold_equal_strings_and_equal_strings_share_a_group(
         assert first == min(members)
         assert {strings[i] for i in members} == {strings[first]}
     assert groups.sizes.sum() == len(strings)
+
+
+def test_rows_packed_in_order_need_no_second_grouping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's layout: the first chunk names every candidate, so rows are packed in the
+    profile's order and neither the token-packed grouping nor Profile.grouped() runs."""
+    rng = np.random.default_rng(11)
+    names = ["Anna", "Bo", "Cy", "Dee", "Ed", "Flo", "Gus", "Hal"]
+    lines = ["rank1,rank2,rank3,rank4", "Anna=Bo,,,", "Bo=Anna,Cy,,", "Cy=Ed,,,", "Cy,,,"]
+    for _ in range(5000):
+        ranked = list(rng.permutation(names)[: rng.integers(0, 5)])
+        lines.append(",".join(ranked + [""] * (4 - len(ranked))))
+    path = tmp_path / "ordered.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = careful(path)
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("grouped a second time")
+
+    monkeypatch.setattr(csv_cells, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(csv_cells, "_profile", refuse)
+    monkeypatch.setattr(csv_cells.Profile, "grouped", refuse)
+    assert_identical(csv_lines.read_csv_lines(str(path), path.stat().st_size), expected)
+
+
+def test_a_rank_first_named_after_the_first_chunk_is_packed_as_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "7" is first a weight, then (after the first chunk) a candidate; rows wider than the
+    first chunk's do not change the answer either."""
+    lines = ["rank1,rank2,rank3,weight"] + ["A,B,,7"] * 300 + ["7,A,,2", "B,A,7,1"] * 200
+    path = tmp_path / "late.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(csv_cells, "CHUNK_BYTES", 512)
+    got = csv_lines.read_csv_lines(str(path), path.stat().st_size)
+    assert_identical(got, careful(path))
+    assert "7" in got.profile.candidates

@@ -43,7 +43,7 @@ import mmap
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
@@ -522,6 +522,30 @@ def _ballot_file(
         row, rank = (int(x) for x in np.argwhere(codes == token)[0])
         return BallotFileError(message, path=path, line=int(lines[row]), field=layout.label(rank))
 
+    named = _named_tokens(tokens, order, layout, path, fail)
+    ranks = named.cell[codes] if len(tokens) else np.full(codes.shape, SKIP, dtype=np.int32)
+    profile = Profile(named.candidates, ranks, weights, named.multi, named.withdrawn)
+    return BallotFile(profile=profile.grouped(), path=path, format="csv")
+
+
+@dataclass(frozen=True)
+class _NamedTokens:
+    """The candidates, and the cell (candidate, set of candidates, or ``SKIP``) of each token."""
+
+    candidates: tuple[str, ...]
+    cell: npt.NDArray[np.int32]
+    """Each token's cell code as the profile has it (``SKIP`` for tokens not in ``order``)."""
+    multi: tuple[tuple[int, ...], ...]
+    withdrawn: frozenset[int]
+
+
+def _named_tokens(
+    tokens: list[str],
+    order: list[int],
+    layout: _Layout,
+    path: str,
+    fail: Callable[[str, int], BallotFileError],
+) -> _NamedTokens:
     marks: list[tuple[str, ...]] = []
     for t, token in enumerate(tokens):
         try:
@@ -538,9 +562,7 @@ def _ballot_file(
             raise fail(f"{unknown[0]!r} is not in the #candidates list", t)
         lookup[t] = cells.cell([index[name] for name in marks[t]])
     withdrawn = _withdrawn(layout, path, index)
-    ranks = lookup[codes] if len(tokens) else np.full(codes.shape, SKIP, dtype=np.int32)
-    profile = Profile(candidates, cells.renumber(ranks), weights, cells.multi_tuple(), withdrawn)
-    return BallotFile(profile=profile.grouped(), path=path, format="csv")
+    return _NamedTokens(candidates, cells.renumber(lookup), cells.multi_tuple(), withdrawn)
 
 
 def _first_seen(codes: Codes, n_tokens: int) -> list[int]:

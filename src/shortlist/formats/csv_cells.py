@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from shortlist.errors import BallotFileError
 from shortlist.formats.ballotfile import BallotFile, is_number
 from shortlist.formats.csv import (
     _HEAD_ROWS,
@@ -26,9 +27,11 @@ from shortlist.formats.csv import (
     _first_seen,
     _Irregular,
     _Layout,
+    _named_tokens,
+    _NamedTokens,
 )
 from shortlist.formats.csv_groups import _MASKS, _MULTIPLIERS, distinct, each_on_two_threads
-from shortlist.methods.ballots import group_keys
+from shortlist.methods.ballots import SKIP, Profile, group_keys
 
 KEY_BYTES = 8
 CHUNK_BYTES = 1 << 20
@@ -82,13 +85,24 @@ def _read(
     path: str,
 ) -> BallotFile:
     texts = ["", *(_text(k) for k in lookup.known.tolist())]
+    keys, row_ends = _keys(data, bounds[0], bounds[1], crlf)
+    first = _table(lookup.tokens(keys), row_ends)
+    order = _Order.of(first, texts, layout, path)
     parts: list[_Part] = [_Part()] * (len(bounds) - 1)
 
     def work(i: int) -> None:
-        keys, row_ends = _keys(data, bounds[i], bounds[i + 1], crlf)
-        parts[i] = _part(_table(lookup.tokens(keys), row_ends), texts, layout)
+        if i == 0:
+            table = first
+        else:
+            keys, row_ends = _keys(data, bounds[i], bounds[i + 1], crlf)
+            table = _table(lookup.tokens(keys), row_ends)
+        parts[i] = _part(table, texts, layout, order)
 
-    each_on_two_threads(len(parts), work)
+    try:
+        each_on_two_threads(len(parts), work)
+    except _Unordered:  # a token first named after the first chunk: pack rows as tokens
+        order = None
+        each_on_two_threads(len(parts), work)
     width = max(p.table.shape[1] for p in parts)
     if layout.header is not None and width + (layout.weight_column is not None) > layout.width:
         raise _Irregular  # the careful path says which row is too long
@@ -98,6 +112,8 @@ def _read(
     weights = None if layout.weight_column is None else np.concatenate([p.weights for p in parts])
     if weights is not None and int(weights.max(initial=0)) * len(weights) >= MAX_WEIGHT:
         raise _Irregular  # sums this big are for the careful path
+    if order is not None:
+        return order.ballot_file(rows, weights, path)
     return _profile(rows, weights, [p.table for p in parts], width, texts, layout, path)
 
 
@@ -231,7 +247,9 @@ class _Part:
     weights: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
-def _part(table: npt.NDArray[np.int16], texts: list[str], layout: _Layout) -> _Part:
+def _part(
+    table: npt.NDArray[np.int16], texts: list[str], layout: _Layout, order: _Order | None
+) -> _Part:
     if len(table) == 0:
         return _Part()  # a chunk of blank lines: no row, so no row without its weight
     column = layout.weight_column
@@ -241,6 +259,8 @@ def _part(table: npt.NDArray[np.int16], texts: list[str], layout: _Layout) -> _P
             raise _Irregular  # a row without its weight
         weights = _weights(table[:, column], texts)
         table = np.delete(table, column, axis=1)
+    if order is not None:
+        return _Part(table, order.packed(table), weights)
     base = len(texts)
     if base ** table.shape[1] >= 2**62:
         raise LongCells  # too varied to pack: the line-grouping reader takes it
@@ -252,6 +272,104 @@ def _part(table: npt.NDArray[np.int16], texts: list[str], layout: _Layout) -> _P
         rows *= base
         rows += table[:, j]
     return _Part(table, rows, weights)
+
+
+class _Unordered(Exception):
+    """A row names a token that the first chunk's rows do not (or is wider than the header)."""
+
+
+@dataclass(frozen=True)
+class _Order:
+    """Rows packed so that their integers sort as the profile's rows do.
+
+    When the first chunk names every token the ranks hold (nearly always), the candidates and
+    each token's cell are known before the other chunks are read. Each token then becomes a
+    digit that sorts as its cell code (``SKIP`` and sets of marks included), and each row the
+    number those digits make, first rank most significant, over the header's rank columns.
+    Grouping those numbers gives the rows of :meth:`Profile.grouped` at once: distinct (tokens
+    of one cell share a digit), in lexicographic order, without sorting the rows again.
+    """
+
+    named: _NamedTokens
+    digit: npt.NDArray[np.int16]
+    """Each token's digit; -1 for a token the first chunk's ranks do not name."""
+    cells: npt.NDArray[np.int32]
+    """The cell code of each digit, increasing."""
+    width: int
+
+    @staticmethod
+    def of(
+        first: npt.NDArray[np.int16], texts: list[str], layout: _Layout, path: str
+    ) -> _Order | None:
+        """The digits, from the first chunk's token table; ``None`` when rows cannot be packed
+        in order (no header, or too many digits), or the chunk is irregular."""
+        column = layout.weight_column
+        width = layout.width - (column is not None)
+        if layout.header is None or width < 1 or len(first) == 0:
+            return None
+        if column is not None:
+            if column >= first.shape[1]:
+                return None
+            first = np.delete(first, column, axis=1)
+        tokens = _first_seen(first.astype(np.int32), len(texts))
+
+        def fail(message: str, token: int) -> BallotFileError:
+            raise _Irregular
+
+        named = _named_tokens(texts, tokens, layout, path, fail)
+        of_tokens = np.append(named.cell[tokens], SKIP)
+        cells = distinct(of_tokens)
+        if len(cells) ** width >= 2**62:
+            return None
+        digit = np.full(len(texts), -1, dtype=np.int16)
+        digit[tokens] = np.searchsorted(cells, named.cell[tokens])
+        digit[0] = np.searchsorted(cells, SKIP)  # the empty cell, also padding short rows
+        return _Order(named, digit, cells.astype(np.int32), width)
+
+    def packed(self, table: npt.NDArray[np.int16]) -> npt.NDArray[np.signedinteger[Any]]:
+        """Each row as one integer (its digits, first rank most significant)."""
+        if table.shape[1] > self.width:
+            raise _Unordered
+        digits = self.digit[table]
+        if len(digits) and int(digits.min()) < 0:
+            raise _Unordered
+        base = len(self.cells)
+        empty = int(self.digit[0])
+        rows: npt.NDArray[np.signedinteger[Any]] = np.zeros(
+            len(table), dtype=np.int32 if base**self.width < 2**31 else np.int64
+        )
+        for j in range(self.width):
+            rows *= base
+            if j < table.shape[1]:
+                rows += digits[:, j]
+            else:
+                rows += empty
+        return rows
+
+    def ballot_file(
+        self,
+        rows: npt.NDArray[np.signedinteger[Any]],
+        weights: npt.NDArray[np.int64] | None,
+        path: str,
+    ) -> BallotFile:
+        """The grouped profile of the packed rows (as :meth:`Profile.grouped` would give it)."""
+        if weights is None:
+            packed, counts = np.unique(rows, return_counts=True)
+            summed = counts.astype(np.int64)
+        else:
+            packed, summed = group_keys(rows.astype(np.int64), weights)
+            kept = summed > 0
+            packed, summed = packed[kept], summed[kept]
+        ranks = np.empty((len(packed), self.width), dtype=np.int32)
+        base = len(self.cells)
+        for j in range(self.width - 1, -1, -1):
+            packed, digit = np.divmod(packed, base)
+            ranks[:, j] = self.cells[digit]
+        used = np.flatnonzero((ranks != SKIP).any(axis=0))
+        ranks = np.ascontiguousarray(ranks[:, : int(used[-1]) + 1 if used.size else 1])
+        named = self.named
+        profile = Profile(named.candidates, ranks, summed, named.multi, named.withdrawn)
+        return BallotFile(profile=profile, path=path, format="csv")
 
 
 def _text(key: int) -> str:

@@ -4,6 +4,7 @@ a refusal, a forged token or a member's second cast in the batch never touches t
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 from member_edition import KEY
 from member_steps import Site, audit_actions, site, turnout
+from web_helpers import TestClient
 
 from shortlist.domain.errors import BallotRefused, NotFound
 from shortlist.domain.model import BallotKind
@@ -19,11 +21,13 @@ from shortlist.service import access, member_rounds, voting
 from shortlist.service.clock import SimulatedClock
 from shortlist.store.database import Database
 from shortlist.web import cast_desk
+from shortlist.web.app import create_app
 from shortlist.web.cast_desk import LATER, Order, serve
 from shortlist.web.errors import ApiError
 from shortlist.web.settings import WebSettings
 
 PICTURE = "/api/v1/member/rounds/picture/final/ballot"
+JSON = "application/json"
 
 
 @pytest.fixture
@@ -149,3 +153,56 @@ def test_a_batch_the_database_refuses_is_cast_again_one_by_one(
     assert all(isinstance(o, member_rounds.Cast) for o in outcomes)
     assert turnout(member_site.database, "picture") == 2
     desk.close()
+
+
+def test_the_fast_cast_answers_as_the_route_it_stands_for(member_site: Site) -> None:
+    """The same requests, from two members with the same standing, to the app (which serves the
+    cast route itself) and to the app without the fast path (the FastAPI route): the same
+    statuses, bodies (trackers aside: every sealing differs) and headers."""
+    settings = member_site.app.state.settings.model_copy(update={"casts_per_minute": 5})
+    fast_app, route = (
+        create_app(
+            settings,
+            database=member_site.database,
+            clock=member_site.clock,
+            mailer=member_site.mailer,
+            fast_cast=fast,
+        )
+        for fast in (True, False)
+    )
+    requests: list[tuple[str, str, Any, str]] = [
+        ("PUT", PICTURE, {"ranking": ["tide", "salt"]}, "application/json"),
+        ("POST", PICTURE, {"ranking": ["salt"]}, "application/json; charset=utf-8"),
+        ("PUT", PICTURE, {"scores": {"tide": 1}}, "application/json"),
+        ("PUT", PICTURE, {"ranking": ["tide"], "extra": 1}, "application/json"),
+        ("PUT", PICTURE, {"ranking": ["no-such-entry"]}, "application/json"),
+        (
+            "PUT",
+            "/api/v1/member/rounds/no-such/final/ballot",
+            {"ranking": ["tide"]},
+            "application/json",
+        ),
+        ("PUT", PICTURE, {"ranking": ["tide"]}, "text/plain"),
+        ("PUT", PICTURE, {"ranking": ["tide"]}, "application/json"),  # over the limit: 429
+    ]
+
+    def answers(app: Any, member: str, bearer: str | None = None) -> list[tuple[Any, ...]]:
+        auth = {"authorization": f"Bearer {bearer or token(member_site, member)}"}
+        found = []
+        with TestClient(app, raise_server_exceptions=False) as client:
+            for method, path, body, kind in requests:
+                answer = client.request(
+                    method, path, content=json.dumps(body), headers={**auth, "content-type": kind}
+                )
+                content = answer.json()
+                if answer.status_code == 200:
+                    content["tracker"] = len(content["tracker"])
+                headers = {k: v for k, v in answer.headers.items() if k not in ("content-length",)}
+                found.append((answer.status_code, content, headers))
+        return found
+
+    fast, slow = answers(fast_app, "m01"), answers(route, "m03")
+    assert [a[0] for a in fast] == [200, 200, 422, 422, 422, 404, 422, 429]
+    assert fast == slow
+    forged = answers(fast_app, "", "forged")[0]
+    assert forged[0] == 401 and forged == answers(route, "", "forged")[0]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, String, and_, bindparam, literal, select, union_all
+from sqlalchemy import Connection, String, and_, any_, bindparam, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shortlist.domain.errors import NotFound
@@ -26,7 +26,14 @@ from shortlist.store.round_repositories import _ROUND_COLUMNS, Rounds, _ballot_u
 from shortlist.store.sealing_tables import election_keys
 from shortlist.store.types import Instant
 
-_MEMBERS: Any = bindparam("members", expanding=True)
+
+def _one_of(column: Any, name: str, dialect: str) -> Any:
+    """``column`` is one of the list bound as ``name``: ``= ANY(array)`` on PostgreSQL, so the
+    statement's text is the same for every batch size (prepared once per connection), and an
+    expanding ``IN`` elsewhere."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(String())))
+    return column.in_(bindparam(name, expanding=True))
 
 
 @dataclass(frozen=True)
@@ -40,25 +47,34 @@ class RoundForCasts:
     standings: Mapping[str, Standing]
 
 
-def _flags(table: Any) -> Any:
+def _flags(table: Any, dialect: str) -> Any:
     return select(table.c.member, literal(None, String()).label("key"), literal(table.name)).where(
-        and_(table.c.round_id == bindparam("round_id"), table.c.member.in_(_MEMBERS))
+        and_(table.c.round_id == bindparam("round_id"), _one_of(table.c.member, "members", dialect))
     )
 
 
-def _marked(table: Any, what: str) -> Any:
+def _marked(table: Any, what: str, dialect: str) -> Any:
     return (
         select(table.c.member, t.entries.c.key, literal(what))
         .join_from(table, t.entries)
         .where(
-            and_(t.entries.c.category_id == bindparam("category_id"), table.c.member.in_(_MEMBERS))
+            and_(
+                t.entries.c.category_id == bindparam("category_id"),
+                _one_of(table.c.member, "members", dialect),
+            )
         )
     )
 
 
-_FLAGS = (_flags(t.electorate), _flags(t.attestations), _flags(t.participation))
-_STANDINGS = union_all(*_FLAGS, _marked(t.credits, "recused"))
-_STANDINGS_VIEWED = union_all(*_FLAGS, _marked(t.credits, "recused"), _marked(t.viewings, "viewed"))
+@functools.cache
+def _standings(dialect: str, viewing: bool) -> Any:
+    flags = [_flags(table, dialect) for table in (t.electorate, t.attestations, t.participation)]
+    marked = [_marked(t.credits, "recused", dialect)]
+    if viewing:
+        marked.append(_marked(t.viewings, "viewed", dialect))
+    return union_all(*flags, *marked)
+
+
 _ROUND_WITH_SECRETS = (
     select(
         *_ROUND_COLUMNS,
@@ -112,7 +128,7 @@ def standings(
     params = {"round_id": record.id, "category_id": record.category_id, "members": list(members)}
     marks: dict[str, dict[str, set[str]]] = {m: {} for m in members}
     for member, key, what in connection.execute(
-        _STANDINGS_VIEWED if viewing else _STANDINGS, params
+        _standings(connection.dialect.name, viewing), params
     ):
         marks[member].setdefault(what, set()).add(key)
     return {
@@ -127,34 +143,44 @@ def standings(
     }
 
 
-_TOKENS = select(a.single_use_tokens).where(a.single_use_tokens.c.digest.in_(
-    bindparam("digests", expanding=True)
-))  # fmt: skip
+@functools.cache
+def _tokens(dialect: str) -> Any:
+    table = a.single_use_tokens
+    return select(table).where(_one_of(table.c.digest, "digests", dialect))
 
 
 def tokens(connection: Connection, given: Sequence[str]) -> dict[str, TokenRecord]:
     """The token records of those ``given`` tokens that exist, by token."""
     by_digest = {digest(token): token for token in given}
-    rows = connection.execute(_TOKENS, {"digests": list(by_digest)})
+    rows = connection.execute(_tokens(connection.dialect.name), {"digests": list(by_digest)})
     return {
         by_digest[r.digest]: TokenRecord(r.purpose, r.subject, r.issued_at, r.expires_at, r.used_at)
         for r in rows
     }
 
 
-_ON_ROLL = (
-    select(
-        t.members.c.number, t.members.c.name, t.members.c.email, t.editions.c.id,
-        t.editions.c.timezone, t.members.c.timezone.label("member_timezone"),
-    )
-    .join_from(t.members, t.editions, t.members.c.edition_id == t.editions.c.id)
-    .where(and_(t.editions.c.key == bindparam("edition"), t.members.c.number.in_(_MEMBERS)))
-)  # fmt: skip
+@functools.cache
+def _on_roll(dialect: str) -> Any:
+    return (
+        select(
+            t.members.c.number, t.members.c.name, t.members.c.email, t.editions.c.id,
+            t.editions.c.timezone, t.members.c.timezone.label("member_timezone"),
+        )
+        .join_from(t.members, t.editions, t.members.c.edition_id == t.editions.c.id)
+        .where(
+            and_(
+                t.editions.c.key == bindparam("edition"),
+                _one_of(t.members.c.number, "members", dialect),
+            )
+        )
+    )  # fmt: skip
 
 
 def on_roll(connection: Connection, edition: str, numbers: Sequence[str]) -> dict[str, OnRoll]:
     """Those of ``numbers`` on the roll of ``edition``, with what a receipt e-mail needs."""
-    rows = connection.execute(_ON_ROLL, {"edition": edition, "members": list(numbers)})
+    rows = connection.execute(
+        _on_roll(connection.dialect.name), {"edition": edition, "members": list(numbers)}
+    )
     return {
         r.number: OnRoll(r.number, r.name, r.email, r.id, r.timezone, r.member_timezone)
         for r in rows

@@ -18,6 +18,7 @@ from shortlist.formats.report import stylesheet
 from shortlist.service.clock import Clock, SystemClock
 from shortlist.store.database import Database
 from shortlist.web import errors
+from shortlist.web.fast_cast import FastCast
 from shortlist.web.routes import ROUTERS
 from shortlist.web.security import BodyLimit, SecurityHeaders
 from shortlist.web.sessions import SessionCookies
@@ -33,8 +34,12 @@ def create_app(
     database: Database | None = None,
     clock: Clock | None = None,
     mailer: Any = None,
+    fast_cast: bool = True,
 ) -> FastAPI:
-    """The web app. Unsafe production settings raise :class:`UnsafeSettings` here."""
+    """The web app. Unsafe production settings raise :class:`UnsafeSettings` here.
+
+    ``fast_cast``: the API's cast route served by :class:`~shortlist.web.fast_cast.FastCast`
+    (off only to compare it with the route it stands for)."""
     checked = (settings or WebSettings()).check()
     app = FastAPI(
         title="shortlist",
@@ -54,6 +59,8 @@ def create_app(
     for target in ROUTERS:
         app.include_router(_router(target))
     app.add_middleware(SessionCookies, settings=checked)
+    if fast_cast:
+        app.add_middleware(FastCast)
     app.add_middleware(BodyLimit, max_bytes=checked.max_body_bytes)
     app.add_middleware(SecurityHeaders, settings=checked)
     return app

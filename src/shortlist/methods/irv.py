@@ -160,16 +160,19 @@ def elimination_count(
     blank = blank_weight(profile)
     history: list[dict[int, Fraction]] = []
     rounds: list[Round] = []
+    # the piles once; then each round moves only the losers' rows, and what they carried
+    # (the transfers) is added to the piles they went to
+    counts = piles.tally()
+    exhausted = piles.exhausted_weight()
     while True:
         live = np.flatnonzero(piles.continuing).tolist()
-        counts = piles.tally()
         tally = {c: Fraction(int(counts[c])) for c in live}
         threshold, elected = decide(live, tally)
         common: dict[str, Any] = {
             "number": first_round + len(rounds),
             "tally": {names[c]: v for c, v in tally.items()},
             "threshold": threshold,
-            "exhausted": Fraction(piles.exhausted_weight() - blank),
+            "exhausted": Fraction(exhausted - blank),
             "note": note,
         }
         if elected is not None:
@@ -185,10 +188,17 @@ def elimination_count(
         )
         moved, came_from = piles.remove(losers)
         history.append(tally)
+        transfers = elimination_transfers(piles, moved, came_from, losers)
+        counts = counts.copy()
+        counts[losers] = 0
+        got = np.zeros(len(names) + 1, dtype=np.int64)
+        np.add.at(got, piles.top[moved] + 1, piles.weights[moved])
+        counts += got[1:]
+        exhausted += int(got[0])
         rounds.append(
             Round(
                 eliminated=tuple(names[c] for c in losers),
-                transfers=elimination_transfers(piles, moved, came_from, losers),
+                transfers=transfers,
                 tiebreaks=breaks,
                 **common,
             )
@@ -197,7 +207,8 @@ def elimination_count(
 
 def blank_weight(profile: Profile) -> int:
     """Weight of ballots with no mark at all (they are not valid votes)."""
-    blank = (profile.ranks == SKIP).all(axis=1)
+    first_blank = np.flatnonzero(profile.ranks[:, 0] == SKIP)
+    blank = first_blank[(profile.ranks[first_blank] == SKIP).all(axis=1)]
     return int(profile.weights[blank].sum())
 
 

@@ -52,6 +52,10 @@ class Piles:
             np.zeros(n, dtype=np.int32) if cursor is None else np.array(cursor, dtype=np.int32)
         )
         self.top = np.full(n, EXHAUSTED, dtype=np.int32)
+        self._flat_ranks = np.ascontiguousarray(self.ranks).reshape(-1)
+        # float sums of integer weights are exact below 2**53
+        most = int(np.abs(self.weights).max(initial=0))
+        self._float_sums_exact = most * max(n, 1) < 2**53
         # multi-mark cells resolve to a candidate, EXHAUSTED, or "pass" via a small table
         self._has_multi = bool(profile.multi)
         self._advance(np.arange(n, dtype=np.int64))
@@ -61,7 +65,11 @@ class Piles:
     def tally(self) -> npt.NDArray[np.int64]:
         """Weight on each candidate's pile (exhausted rows excluded), as int64."""
         live = self.top >= 0
-        counts = np.zeros(self.profile.n_candidates, dtype=np.int64)
+        size = self.profile.n_candidates
+        if self._float_sums_exact:
+            sums = np.bincount(self.top[live], weights=self.weights[live], minlength=size)
+            return np.rint(sums).astype(np.int64)
+        counts = np.zeros(size, dtype=np.int64)
         np.add.at(counts, self.top[live], self.weights[live])
         return counts
 
@@ -70,8 +78,13 @@ class Piles:
 
     def rows_on(self, candidates: Iterable[int]) -> npt.NDArray[np.int64]:
         """Indexes of rows whose top is one of ``candidates``."""
-        cands = np.fromiter(candidates, dtype=np.int32)
-        return np.flatnonzero(np.isin(self.top, cands))
+        cands = list(candidates)
+        if not cands or len(cands) > 4:
+            return np.flatnonzero(np.isin(self.top, np.array(cands, dtype=np.int32)))
+        on = self.top == cands[0]
+        for c in cands[1:]:
+            on |= self.top == c
+        return np.flatnonzero(on)
 
     # -- changes ------------------------------------------------------------------------------
 
@@ -95,19 +108,22 @@ class Piles:
         pending = rows
         skips = np.zeros(pending.shape[0], dtype=np.int32)
         top = self.top
+        # continuing or not by cell code; the codes below 0 (SKIP, _PASS, _EXHAUST) index the
+        # padding at the end, which is False
+        live = np.zeros(len(self.continuing) + _PADDING, dtype=bool)
+        live[: len(self.continuing)] = self.continuing
         while pending.size:
             cur = self.cursor[pending]
             done = cur >= width
-            top[pending[done]] = EXHAUSTED
-            pending, cur, skips = pending[~done], cur[~done], skips[~done]
+            if bool(done.any()):
+                top[pending[done]] = EXHAUSTED
+                pending, cur, skips = pending[~done], cur[~done], skips[~done]
             if not pending.size:
                 break
-            cell = self.ranks[pending, cur]
+            cell = self._flat_ranks[pending * width + cur]
             if self._has_multi:
                 cell = self._resolve_multi(cell)
-            is_cand = cell >= 0
-            hit = np.zeros(pending.shape[0], dtype=bool)
-            hit[is_cand] = self.continuing[cell[is_cand]]
+            hit = live[cell]
             top[pending[hit]] = cell[hit]
             exhaust = cell == _EXHAUST
             top[pending[exhaust]] = EXHAUSTED
@@ -140,6 +156,8 @@ class Piles:
         return out
 
 
+_PADDING = 128
+"""More than the codes below 0 a resolved cell can have (down to :data:`_EXHAUST`)."""
 _PASS = -100
 """A rank with no continuing mark: the ballot moves on without counting it as skipped."""
 _EXHAUST = -101

@@ -13,7 +13,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, String, and_, any_, bindparam, literal, select, union_all
+from sqlalchemy import (
+    Connection,
+    Integer,
+    LargeBinary,
+    String,
+    and_,
+    any_,
+    bindparam,
+    column,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shortlist.domain.errors import NotFound
@@ -187,15 +200,29 @@ def on_roll(connection: Connection, edition: str, numbers: Sequence[str]) -> dic
     }
 
 
+def _unnest(**columns: Any) -> Any:
+    """PostgreSQL: the rows of arrays bound by name (``unnest(:a, :b) AS rows(a, b)``), so that a
+    batch's rows go in one parameter per column and the statement's text never changes."""
+    arrays = [bindparam(name, type_=postgresql.ARRAY(kind)) for name, kind in columns.items()]
+    named = [column(name, kind) for name, kind in columns.items()]
+    return func.unnest(*arrays).table_valued(*named).render_derived(name="given")
+
+
 @functools.cache
 def _hits(dialect: str) -> Any:
     table = a.rate_windows
-    upsert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
-    return (
-        upsert.values(key=bindparam("key"), hits=1, ends_at=bindparam("ends_at", type_=Instant()))
-        .on_conflict_do_update(index_elements=["key"], set_={"hits": table.c.hits + 1})
-        .returning(table.c.key, table.c.hits)
-    )
+    ends = bindparam("ends_at", type_=Instant())
+    upsert: Any
+    if dialect == "postgresql":
+        given = _unnest(key=String())
+        upsert = postgresql.insert(table).from_select(
+            ["key", "hits", "ends_at"], select(given.c.key, literal(1), ends)
+        )
+    else:
+        upsert = sqlite.insert(table).values(key=bindparam("key"), hits=1, ends_at=ends)
+    return upsert.on_conflict_do_update(
+        index_elements=["key"], set_={"hits": table.c.hits + 1}
+    ).returning(table.c.key, table.c.hits)
 
 
 def hits(
@@ -208,19 +235,30 @@ def hits(
     start = int(at.timestamp()) // seconds * seconds
     ends = datetime.fromtimestamp(start + seconds, UTC)
     suffix = f"@{start}"
-    rows = connection.execute(
-        _hits(connection.dialect.name), [{"key": k + suffix, "ends_at": ends} for k in keys]
-    )
+    windows = sorted(key + suffix for key in keys)  # one order of row locks for every batch
+    statement = _hits(connection.dialect.name)
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(statement, {"key": windows, "ends_at": ends})
+    else:
+        rows = connection.execute(statement, [{"key": k, "ends_at": ends} for k in windows])
     return {key.removesuffix(suffix): int(n) for key, n in rows}, ends
 
 
 @functools.cache
 def _participations(dialect: str, lock: bool) -> Any:
     at = bindparam("at", type_=Instant())
-    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(t.participation).values(
-        round_id=bindparam("round_id"), member=bindparam("member"), first_at=at, last_at=at,
-        revisions=0,
-    )  # fmt: skip
+    round_id = bindparam("round_id", type_=Integer())
+    stmt: Any
+    if dialect == "postgresql":
+        given = _unnest(member=String())
+        stmt = postgresql.insert(t.participation).from_select(
+            ["round_id", "member", "first_at", "last_at", "revisions"],
+            select(round_id, given.c.member, at, at, literal(0)),
+        )
+    else:
+        stmt = sqlite.insert(t.participation).values(
+            round_id=round_id, member=bindparam("member"), first_at=at, last_at=at, revisions=0
+        )
     keys = [t.participation.c.round_id, t.participation.c.member]
     if lock:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
@@ -238,22 +276,47 @@ def record_participations(
     ``lock``, a member who had already cast is left out (nothing is written for them)."""
     if not members:
         return {}
-    rows = connection.execute(
-        _participations(connection.dialect.name, lock),
-        [{"round_id": round_id, "member": m, "at": at} for m in members],
-    )
+    statement = _participations(connection.dialect.name, lock)
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(
+            statement, {"round_id": round_id, "member": list(members), "at": at}
+        )
+    else:
+        rows = connection.execute(
+            statement, [{"round_id": round_id, "member": m, "at": at} for m in members]
+        )
     return {member: int(n) for member, n in rows}
+
+
+@functools.cache
+def _pg_ballots() -> Any:
+    given = _unnest(box_id=String(), sealed=LargeBinary(), tracker=String())
+    table = t.ballots
+    upsert = postgresql.insert(table).from_select(
+        ["round_id", "box_id", "sealed", "tracker"],
+        select(bindparam("round_id", type_=Integer()), given.c.box_id, given.c.sealed,
+               given.c.tracker),
+    )  # fmt: skip
+    return upsert.on_conflict_do_update(
+        index_elements=[table.c.round_id, table.c.box_id],
+        set_={"sealed": upsert.excluded.sealed, "tracker": upsert.excluded.tracker},
+    )
 
 
 def put_ballots(
     connection: Connection, round_id: int, ballots: Sequence[tuple[str, bytes, str]]
 ) -> None:
     """Store sealed ballots ``(box_id, sealed, tracker)``, replacing any under the same box id."""
-    if ballots:
+    if not ballots:
+        return
+    if connection.dialect.name == "postgresql":
+        box_ids, sealed, trackers = (list(column) for column in zip(*ballots, strict=True))
         connection.execute(
-            _ballot_upsert(connection.dialect.name),
-            [
-                {"round_id": round_id, "box_id": b, "sealed": s, "tracker": tr}
-                for b, s, tr in ballots
-            ],
+            _pg_ballots(),
+            {"round_id": round_id, "box_id": box_ids, "sealed": sealed, "tracker": trackers},
         )
+        return
+    connection.execute(
+        _ballot_upsert(connection.dialect.name),
+        [{"round_id": round_id, "box_id": b, "sealed": s, "tracker": tr} for b, s, tr in ballots],
+    )

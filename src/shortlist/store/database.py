@@ -86,8 +86,12 @@ class Database:
             event.listen(engine, "begin", _sqlite_begin)
             return engine
         # a pool sized for a web worker's threads (at most 40, as many as its threadpool): kept,
-        # not opened and closed per request (each new one is a PostgreSQL backend process)
-        return create_engine(self.url, echo=echo, pool_pre_ping=True, pool_size=32, max_overflow=8)
+        # not opened and closed per request (each new one is a PostgreSQL backend process); the
+        # last one returned is handed out first, so the cast desk keeps to one warm connection
+        # whose statements are prepared
+        return create_engine(
+            self.url, echo=echo, pool_pre_ping=True, pool_size=32, max_overflow=8, pool_use_lifo=True
+        )
 
     @property
     def dialect(self) -> str:

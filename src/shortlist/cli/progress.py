@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 from typing import Any
 
 #: Files smaller than this are read without a bar.
 BAR_FROM_BYTES = 32 * 1024 * 1024
 
 
-def read_with_progress(path: Path, input_format: str | None) -> Any:
+def read_with_progress(path: str | os.PathLike[str], input_format: str | None) -> Any:
     """Read ``path`` with :func:`shortlist.formats.read_ballots`, showing a bar when useful."""
     from shortlist.formats import read_ballots
 
-    size = path.stat().st_size if path.exists() else 0
+    size = os.path.getsize(path) if os.path.exists(path) else 0
     if not sys.stderr.isatty() or size < BAR_FROM_BYTES:
         return read_ballots(path, format=input_format)
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
@@ -26,7 +26,7 @@ def read_with_progress(path: Path, input_format: str | None) -> Any:
         TimeRemainingColumn(),
         transient=True,
     ) as bar:
-        task = bar.add_task(f"reading {path.name}", total=size)
+        task = bar.add_task(f"reading {os.path.basename(path)}", total=size)
 
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)

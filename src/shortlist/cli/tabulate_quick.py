@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from shortlist.cli.tabulate_run import FORMATS, INPUT_FORMATS, count_file, emit, parse_sets
+from shortlist.formats.ballotfile import suffix
 
 #: Each option taken here, by every name it has, and its canonical name.
 _OPTIONS = {
@@ -38,13 +38,13 @@ _DIGITS = re.compile(r"[0-9]{1,9}")
 class Plain:
     """A plain ``tabulate`` command line, parsed."""
 
-    path: Path
+    path: str
     method: str | None = None
     seats: int | None = None
     sets: tuple[str, ...] = ()
     input_format: str | None = None
     output_format: str = "table"
-    output: Path | None = None
+    output: str | None = None
 
 
 def parse(args: list[str]) -> Plain | None:
@@ -71,16 +71,16 @@ def parse(args: list[str]) -> Plain | None:
             given[name] = value
     if len(paths) != 1 or not _plain_file(paths[0]):
         return None
-    return _checked(Path(paths[0]), given, tuple(sets))
+    return _checked(paths[0], given, tuple(sets))
 
 
-def _checked(path: Path, given: dict[str, str], sets: tuple[str, ...]) -> Plain | None:
+def _checked(path: str, given: dict[str, str], sets: tuple[str, ...]) -> Plain | None:
     output_format = given.get("format", "table")
     input_format = given.get("input_format")
     seats = given.get("seats")
     output = given.get("output")
     if (
-        path.suffix.lower() == ".json"
+        suffix(path).lower() == ".json"
         or output_format not in FORMATS
         or output_format.startswith("rctab")
         or (input_format is not None and input_format not in INPUT_FORMATS)
@@ -95,7 +95,7 @@ def _checked(path: Path, given: dict[str, str], sets: tuple[str, ...]) -> Plain 
         sets=sets,
         input_format=input_format,
         output_format=output_format,
-        output=None if output is None else Path(output),
+        output=output,
     )
 
 

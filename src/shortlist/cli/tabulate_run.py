@@ -7,12 +7,17 @@ imported; :mod:`shortlist.cli.tabulate` (the click command) calls the same funct
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
-from pathlib import Path
 from typing import Any, TextIO
 
 from shortlist.errors import CountError, RulesError
+from shortlist.formats.ballotfile import suffix
+
+#: A file name, as click gives it (a ``pathlib.Path``) or as the quick path does (a ``str``).
+FileName = str | os.PathLike[str]
 
 FORMATS = ("table", "json", "html", "rctab-json", "rctab-csv", "rctab-summary-csv")
 INPUT_FORMATS = ("csv", "blt", "preflib", "scores")
@@ -33,7 +38,7 @@ def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def count_file(
-    path: Path,
+    path: FileName,
     method: str | None,
     seats: int | None,
     switches: dict[str, str],
@@ -50,13 +55,13 @@ def count_file(
         chosen.rules(given)  # unknown method or bad switches fail before the file is read
     if (
         input_format == "scores"
-        or path.suffix.lower() in (".cat", ".starvote")
+        or suffix(path).lower() in (".cat", ".starvote")
         or (chosen is not None and chosen.ballots == "scores")
     ):
         from shortlist.formats.scores import read_scores
 
-        scored = read_scores(path)
-        default = "star" if path.suffix.lower() == ".starvote" else "score-sum"
+        scored = read_scores(os.fspath(path))
+        default = "star" if suffix(path).lower() == ".starvote" else "score-sum"
         spec = chosen or registry.get(default)
         return spec.count(scored, spec.rules(given))
     keep_freed_memory()
@@ -99,11 +104,11 @@ def keep_freed_memory() -> None:
     mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap in big steps
 
 
-def emit(result: Any, output_format: str, output: Path | None, path: Path) -> None:
+def emit(result: Any, output_format: str, output: FileName | None, path: FileName) -> None:
     if output_format == "html":
         from shortlist.formats.report import page
 
-        text = page(result, title=f"Results: {path.name}")
+        text = page(result, title=f"Results: {os.path.basename(path)}")
         with open_out(output) as out:
             out.write(text)
         return
@@ -121,16 +126,17 @@ def emit(result: Any, output_format: str, output: Path | None, path: Path) -> No
 class open_out:
     """Standard output, or a file written atomically (nothing is left behind on failure)."""
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.tmp: Path | None = None
+    def __init__(self, path: FileName | None) -> None:
+        self.path = None if path is None else os.fspath(path)
+        self.tmp: str | None = None
         self.handle: TextIO | None = None
 
     def __enter__(self) -> TextIO:
         if self.path is None:
             return sys.stdout
-        self.tmp = self.path.with_name(f".{self.path.name}.partial")
-        self.handle = self.tmp.open("w", encoding="utf-8", newline="")
+        folder, name = os.path.split(self.path)
+        self.tmp = os.path.join(folder, f".{name}.partial")
+        self.handle = open(self.tmp, "w", encoding="utf-8", newline="")
         return self.handle
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -138,6 +144,7 @@ class open_out:
             return
         self.handle.close()
         if exc_type is None:
-            self.tmp.replace(self.path)
+            os.replace(self.tmp, self.path)
         else:
-            self.tmp.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp)

@@ -18,11 +18,10 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from pathlib import Path
 from typing import TextIO
 
 from shortlist.errors import BallotFileError
-from shortlist.formats.ballotfile import BallotFile, Progress, is_number
+from shortlist.formats.ballotfile import BallotFile, Progress, is_number, suffix
 from shortlist.methods.ballots import Profile
 
 __all__ = ["FORMATS", "BallotFile", "guess_format", "read_ballots", "write_blt", "write_csv"]
@@ -64,7 +63,7 @@ def read_ballots(
 
 def guess_format(path: str | os.PathLike[str]) -> str:
     """The format the extension names, or else the one the first meaningful line looks like."""
-    kind = _EXTENSIONS.get(Path(path).suffix.lower())
+    kind = _EXTENSIONS.get(suffix(path).lower())
     if kind is not None:
         return kind
     try:

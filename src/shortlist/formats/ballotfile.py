@@ -43,6 +43,14 @@ class BallotFile:
     """Droop's ``[undeclared ...]``: the candidates who stand for undeclared write-ins."""
 
 
+def suffix(path: str | os.PathLike[str]) -> str:
+    """The file name's extension as ``pathlib.PurePath.suffix`` gives it (without importing
+    pathlib, a tenth of start-up): from its last dot, none for ``.name`` or ``name.``."""
+    name = os.path.basename(os.fspath(path))
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def is_number(text: str) -> bool:
     """A whole number written in ASCII digits (``str.isdigit`` also takes ``²`` and ``٣``)."""
     return text.isascii() and text.isdigit()

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from shortlist.errors import CountError, RulesError
 from shortlist.methods.ballots import SKIP, Profile
 from shortlist.methods.result import Result
 from shortlist.methods.rules import Rules
-from shortlist.methods.scored import ScoreProfile
 
-#: The ballots a method counts: ranked (:class:`Profile`) or scored (:class:`ScoreProfile`).
-Ballots = Profile | ScoreProfile
+if TYPE_CHECKING:  # scored ballots are imported only by the methods that count them
+    from shortlist.methods.scored import ScoreProfile
+
+    #: The ballots a method counts: ranked (:class:`Profile`) or scored (:class:`ScoreProfile`).
+    Ballots = Profile | ScoreProfile
 
 R = TypeVar("R", bound=Rules)
 
@@ -146,6 +147,8 @@ def get(name: str) -> Method[Any]:
     try:
         return _METHODS[name]
     except KeyError:
+        import difflib
+
         close = difflib.get_close_matches(name, list(_METHODS), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise RulesError(

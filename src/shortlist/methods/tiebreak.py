@@ -6,13 +6,16 @@ There is no hidden randomness: a lot is drawn from ``random.Random(seed)`` (or J
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from shortlist.errors import RulesError
 from shortlist.methods.result import Tiebreak
+
+if TYPE_CHECKING:
+    import random
 
 #: The policies a rules document may name, in order of application where they chain.
 POLICIES = ("first-preferences", "previous-rounds", "previous-rounds-forward", "order", "lot")
@@ -57,7 +60,7 @@ class TieBreaker:
     def __init__(self, policy: TiePolicy, names: Sequence[str]) -> None:
         self.policy = policy
         self.names = tuple(names)
-        self._rng = random.Random(policy.seed)
+        self._rng: random.Random | None = None  # made for the first lot
         self._rank = {n: i for i, n in enumerate(policy.order)}
 
     def pick_lowest(
@@ -129,5 +132,9 @@ class TieBreaker:
             key = sorted(pool, key=lambda c: self._rank[self.names[c]])
             return [key[-1] if lowest else key[0]]
         if rule == "lot":
+            if self._rng is None:
+                import random
+
+                self._rng = random.Random(self.policy.seed)
             return [self._rng.choice(pool)]
         raise RulesError(f"unknown tie rule {rule!r}")

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cvr_xlsx import WORKBOOK, by_openpyxl, grouped, same
 
+from shortlist.errors import BallotFileError
 from shortlist.formats.rctab.cvr import CandidateSpec, CvrSource, read_sources
 from shortlist.formats.rctab.cvr.workbook import FirstSheet, Unreadable
 
@@ -132,3 +133,64 @@ def test_what_it_does_not_read_is_left_to_openpyxl(tmp_path: Path, damage: str) 
                 book.writestr(name, text)
     with pytest.raises(Unreadable), FirstSheet(path) as (xml, _):
         xml.read()
+
+
+#: Shared strings of the sheets below: header, precincts, names, labels, an overvote cell.
+STRINGS = ["Precinct", "Rank", "P-1", "P 2", "Ann", "Bob", "overvote", "skipped", "UWI", "Ann|Bob"]
+#: A rank cell: a shared string (its index), a number, a blank cell, or no cell.
+rank_cell = st.one_of(
+    st.sampled_from(range(4, len(STRINGS))), st.just("number"), st.just("blank"), st.none()
+)
+ballot_row = st.tuples(st.sampled_from([None, 2, 3]), st.lists(rank_cell, min_size=4, max_size=4))
+
+
+def shared_cell(ref: str, value: object) -> str:
+    if value is None:
+        return ""
+    if value == "number":
+        return f'<c r="{ref}"><v>7</v></c>'
+    if value == "blank":
+        return f'<c r="{ref}" s="2"/>'
+    return f'<c r="{ref}" t="s"><v>{value}</v></c>'
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(ballot_row, min_size=1, max_size=30),
+    repeat=st.integers(1, 3),
+    blank_is_write_in=st.booleans(),
+    max_rankings=st.sampled_from([None, 2, 4]),
+)
+def test_sheets_of_shared_strings_count_as_openpyxl_reads_them(
+    tmp_path: Path,
+    rows: list[tuple[int | None, list[object]]],
+    repeat: int,
+    blank_is_write_in: bool,
+    max_rankings: int | None,
+) -> None:
+    """Overvotes (label and delimited), skipped ranks, write-ins, blanks, precincts."""
+    header = shared_cell("A1", 0) + "".join(shared_cell(f"{c}1", 1) for c in "BCDE")
+    body = [f'<row r="1" spans="1:5">{header}</row>']
+    for n, (precinct, ranks) in enumerate(rows * repeat, start=2):
+        cells = shared_cell(f"A{n}", precinct)
+        cells += "".join(shared_cell(f"{c}{n}", v) for c, v in zip("BCDE", ranks, strict=True))
+        body.append(f'<row r="{n}" spans="1:5">{cells}</row>')
+    items = [f"<t>{s}</t>" for s in STRINGS]
+    path = book_with_strings(tmp_path / "cvr.xlsx", items, "".join(body))
+    source = CvrSource(
+        "ess", path, first_vote_column=2, first_vote_row=2, precinct_column=1,
+        overvote_delimiter="|", overvote_label="overvote", skipped_rank_label="skipped",
+        undeclared_write_in_label="UWI", treat_blank_as_undeclared_write_in=blank_is_write_in,
+    )  # fmt: skip
+    candidates = [CandidateSpec("Ann"), CandidateSpec("Bob"), CandidateSpec("7")]
+    try:
+        expected = grouped([source], candidates, by_openpyxl(source, max_rankings))
+    except BallotFileError as err:
+        with pytest.raises(BallotFileError) as caught:
+            read_sources([source], candidates, max_rankings=max_rankings)
+        assert str(caught.value) == str(err)
+        return
+    found = read_sources([source], candidates, max_rankings=max_rankings)
+    same(found, expected)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from shortlist.cli.tabulate_run import FORMATS, INPUT_FORMATS, count_file, emit, parse_sets
+from shortlist.formats import prefetch
 from shortlist.formats.ballotfile import suffix
 
 #: Each option taken here, by every name it has, and its canonical name.
@@ -117,6 +118,8 @@ def run(args: list[str]) -> bool:
     plain = parse(args)
     if plain is None:
         return False
+    if plain.input_format in (None, "csv") and suffix(plain.path).lower() == ".csv":
+        prefetch.start(plain.path)  # read on a second thread while the counting modules load
     switches = parse_sets(plain.sets)
     result = count_file(plain.path, plain.method, plain.seats, switches, plain.input_format)
     emit(result, plain.output_format, plain.output, plain.path)

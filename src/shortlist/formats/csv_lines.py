@@ -25,11 +25,13 @@ report errors with their line.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from shortlist.formats import prefetch
 from shortlist.formats.ballotfile import CHUNK, BallotFile, Progress, is_number
 from shortlist.formats.csv import (
     _HEAD_ROWS,
@@ -82,17 +84,11 @@ def read_csv_lines(
         layout, offset = _layout_of_stream(raw)
         if layout.width == 0:
             raise _Irregular
-        text = bytearray(size + SPARE_BYTES)
-        raw.seek(0)
-        done, view = 0, memoryview(text)
-        while done < size:
-            n = raw.readinto(view[done : min(done + CHUNK, size)])
-            if not n:
-                break
-            done += n
-            if progress is not None:
-                progress(done, size)
-        del view
+        taken = prefetch.take(path) if progress is None else None
+        if taken is not None and taken[1] == size and prefetch.SPARE_BYTES >= SPARE_BYTES:
+            text, done = taken
+        else:
+            text, done = _read_text(raw, size, progress)
     if text.find(b'"', offset, done) >= 0 or text.find(b"\x00", offset, done) >= 0:
         raise _Irregular  # quotes change what commas and line breaks mean; NUL pads the words
     crlf = text.find(b"\r", offset, done) >= 0
@@ -107,6 +103,24 @@ def read_csv_lines(
     starts, lengths = _lines(data[offset:done], offset, crlf)
     lines = _distinct_lines(data, starts, lengths, hasher)
     return _from_distinct_lines(data, lines, layout, path, hasher)
+
+
+def _read_text(
+    raw: io.BufferedReader, size: int, progress: Progress | None
+) -> tuple[bytearray, int]:
+    """The file's bytes with :data:`SPARE_BYTES` zero bytes after them, and how many were read."""
+    text = bytearray(size + SPARE_BYTES)
+    raw.seek(0)
+    done, view = 0, memoryview(text)
+    while done < size:
+        n = raw.readinto(view[done : min(done + CHUNK, size)])
+        if not n:
+            break
+        done += n
+        if progress is not None:
+            progress(done, size)
+    del view
+    return text, done
 
 
 def _lines(

@@ -1,0 +1,69 @@
+"""A CSV file read ahead on a second thread is used only while it is the file on disk."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from shortlist.formats import csv as csv_format
+from shortlist.formats import csv_lines, prefetch, read_ballots
+
+
+def ballots(path: Path, first: str, rows: int = 2000) -> None:
+    lines = ["rank1,rank2,rank3"] + [f"{first},B,C", "B,C,", "C,,"] * rows
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def small_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefetch, "FROM_BYTES", 0)
+    monkeypatch.setattr(csv_format, "FAST_PATH_BYTES", 0)  # the numpy reader reads them
+
+
+def test_the_sizes_read_ahead_are_those_the_numpy_reader_reads() -> None:
+    assert prefetch.FROM_BYTES == csv_format.FAST_PATH_BYTES
+    assert prefetch.UP_TO_BYTES == csv_lines.NUMPY_FIRST_BYTES
+    assert prefetch.SPARE_BYTES >= csv_lines.SPARE_BYTES
+
+
+def test_a_file_read_ahead_reads_the_same(tmp_path: Path, small_files: None) -> None:
+    path = tmp_path / "b.csv"
+    ballots(path, "A")
+    expected = read_ballots(path)
+    prefetch.start(path)
+    taken = prefetch.take(path)
+    assert taken is not None and bytes(taken[0][: taken[1]]) == path.read_bytes()
+    assert not any(taken[0][taken[1] :])  # zero bytes after the text
+    assert prefetch.take(path) is None  # handed over once
+    prefetch.start(path)
+    got = read_ballots(path)
+    assert got.profile.candidates == expected.profile.candidates
+    assert np.array_equal(got.profile.ranks, expected.profile.ranks)
+    assert np.array_equal(got.profile.weights, expected.profile.weights)
+    assert prefetch.take(path) is None  # the reader took it
+
+
+def test_a_file_changed_after_it_was_read_ahead_is_read_again(
+    tmp_path: Path, small_files: None
+) -> None:
+    path = tmp_path / "b.csv"
+    ballots(path, "A")
+    prefetch.start(path)
+    prefetch._pending[os.path.abspath(path)].thread.join()
+    ballots(path, "D")  # same size, new text
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    got = read_ballots(path)
+    assert "D" in got.profile.candidates and "A" not in got.profile.candidates
+
+
+def test_other_files_are_not_read_ahead(tmp_path: Path) -> None:
+    path = tmp_path / "small.csv"
+    ballots(path, "A", rows=3)
+    prefetch.start(path)  # smaller than FROM_BYTES
+    assert prefetch.take(path) is None
+    prefetch.start(tmp_path / "missing.csv")
+    assert prefetch.take(tmp_path / "missing.csv") is None

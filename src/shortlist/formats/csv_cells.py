@@ -60,8 +60,8 @@ def read_short_cells(
     data = np.frombuffer(text, dtype=np.uint8)
     bounds = _chunks(text, offset, end)
     try:  # the candidates are nearly always all in the first chunk
-        known = distinct(_keys(data, bounds[0], bounds[1], crlf)[0])
-        return _read(data, bounds, crlf, _Lookup(known), layout, path)
+        first = _keys(data, bounds[0], bounds[1], crlf)
+        return _read(data, bounds, crlf, _Lookup(distinct(first[0])), layout, path, first)
     except _Unknown:
         pass
     found: list[npt.NDArray[np.uint64]] = [np.zeros(0, np.uint64)] * (len(bounds) - 1)
@@ -83,9 +83,10 @@ def _read(
     lookup: _Lookup,
     layout: _Layout,
     path: str,
+    first_keys: tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]] | None = None,
 ) -> BallotFile:
     texts = ["", *(_text(k) for k in lookup.known.tolist())]
-    keys, row_ends = _keys(data, bounds[0], bounds[1], crlf)
+    keys, row_ends = first_keys or _keys(data, bounds[0], bounds[1], crlf)
     first = _table(lookup.tokens(keys), row_ends)
     order = _Order.of(first, texts, layout, path)
     parts: list[_Part] = [_Part()] * (len(bounds) - 1)
@@ -139,8 +140,9 @@ def _keys(
     starts, sizes, row_ends = _cells(data[start:end], crlf)
     if int(sizes.max(initial=0)) > KEY_BYTES:
         raise LongCells
-    at_any_byte = np.ndarray((len(data) - 7,), dtype=np.uint64, buffer=data, strides=(1,))
-    starts += start
+    at_any_byte = np.ndarray(
+        (len(data) - 7 - start,), dtype=np.uint64, buffer=data, offset=start, strides=(1,)
+    )
     keys = at_any_byte[starts]
     keys &= _MASKS[sizes]
     return keys, row_ends
@@ -203,29 +205,35 @@ class _Lookup:
         self.code[known == 0] = 0
         self.multiplier: np.uint64 | None = None
         self.bits = np.uint64(_slot_bits(len(known)))
-        self.place = np.zeros(0, dtype=np.int32)
+        # by slot: the known key there and its code (a free slot holds the empty cell, 0 and 0)
+        self.slot_key = np.zeros(0, dtype=np.uint64)
+        self.slot_code = np.zeros(0, dtype=np.int16)
         if len(known) > _PERFECT_HASH_UP_TO:
             return
         for multiplier in _MULTIPLIERS:
             slots = (known * multiplier) >> (np.uint64(64) - self.bits)
             if len(distinct(slots)) == len(known):
                 self.multiplier = multiplier
-                self.place = np.zeros(1 << int(self.bits), dtype=np.int32)
-                self.place[slots] = np.arange(len(known))
+                self.slot_key = np.zeros(1 << int(self.bits), dtype=np.uint64)
+                self.slot_key[slots] = known
+                self.slot_code = np.zeros(1 << int(self.bits), dtype=np.int16)
+                self.slot_code[slots] = self.code
                 return
 
     def tokens(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
         if self.multiplier is None:
             place = np.searchsorted(self.known, keys)
             np.minimum(place, len(self.known) - 1, out=place)
-        else:
-            slots = keys * self.multiplier
-            slots >>= np.uint64(64) - self.bits
-            place = self.place[slots]
-        if not bool((self.known[place] == keys).all()):
+            if not bool((self.known[place] == keys).all()):
+                raise _Unknown
+            codes: npt.NDArray[np.int16] = self.code[place]
+            return codes
+        slots = keys * self.multiplier
+        slots >>= np.uint64(64) - self.bits
+        if not bool((self.slot_key[slots] == keys).all()):
             raise _Unknown
-        codes: npt.NDArray[np.int16] = self.code[place]
-        return codes
+        found: npt.NDArray[np.int16] = self.slot_code[slots]
+        return found
 
 
 _PERFECT_HASH_UP_TO = 256

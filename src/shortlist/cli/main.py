@@ -68,8 +68,6 @@ def main(argv: list[str] | None = None) -> None:
             if run(args[1:]):
                 _end_now()
         _run_click(args)
-        if argv is None and "tabulate" in args[:2]:
-            _end_now()
     except ShortlistError as exc:
         if debug:
             raise
@@ -108,7 +106,8 @@ def _run_click(args: list[str]) -> None:
 def _end_now() -> None:
     """End a command-line count at once, its output flushed: freeing the ballots' arrays and the
     interpreter's objects one by one would cost a tenth of counting a million ballots.
-    Only for a whole process (``main()`` called without arguments): nothing is left to run."""
+    Only for a whole process (``main()`` called without arguments) counting through
+    :mod:`shortlist.cli.tabulate_quick`, whose one output is closed or flushed by then."""
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -35,7 +36,13 @@ from shortlist.store import account_tables as a
 from shortlist.store import tables as t
 from shortlist.store.account_repositories import TokenRecord, digest
 from shortlist.store.records import OnRoll, RoundRecord, Standing
-from shortlist.store.round_repositories import _ROUND_COLUMNS, Rounds, _ballot_upsert, _record
+from shortlist.store.round_repositories import (
+    _ROUND_COLUMNS,
+    Rounds,
+    _ballot_upsert,
+    _keys,
+    _record,
+)
 from shortlist.store.sealing_tables import election_keys
 from shortlist.store.types import Instant
 
@@ -79,8 +86,50 @@ def _marked(table: Any, what: str, dialect: str) -> Any:
     )
 
 
+def _pg_standings(viewing: bool) -> Any:
+    """PostgreSQL: one row per member of the bound array, each flag a probe of the member's row
+    by its key (a lateral ``LIMIT 1``, which the planner cannot turn into a scan of the whole
+    round, whatever its statistics say: the round's participation starts empty and grows under
+    the casts)."""
+    given = _unnest(members=String())
+
+    def probe(table: Any) -> Any:
+        return (
+            select(literal(1).label("found"))
+            .where(
+                and_(table.c.round_id == bindparam("round_id"), table.c.member == given.c.members)
+            )
+            .limit(1)
+            .lateral(f"{table.name}_row")
+        )
+
+    def keys(table: Any) -> Any:
+        return (
+            select(func.aggregate_strings(t.entries.c.key, "\n"))
+            .join_from(table, t.entries)
+            .where(
+                and_(
+                    t.entries.c.category_id == bindparam("category_id"),
+                    table.c.member == given.c.members,
+                )
+            )
+            .scalar_subquery()
+        )
+
+    rows = [probe(table) for table in (t.electorate, t.attestations, t.participation)]
+    viewed = keys(t.viewings) if viewing else literal(None, String())
+    query = select(
+        given.c.members, *(row.c.found.is_not(None) for row in rows), keys(t.credits), viewed
+    ).select_from(given)
+    for row in rows:
+        query = query.outerjoin(row, true())
+    return query
+
+
 @functools.cache
 def _standings(dialect: str, viewing: bool) -> Any:
+    if dialect == "postgresql":
+        return _pg_standings(viewing)
     flags = [_flags(table, dialect) for table in (t.electorate, t.attestations, t.participation)]
     marked = [_marked(t.credits, "recused", dialect)]
     if viewing:
@@ -139,10 +188,16 @@ def standings(
 ) -> dict[str, Standing]:
     """Each member's standing in ``record``'s round, in one statement."""
     params = {"round_id": record.id, "category_id": record.category_id, "members": list(members)}
+    rows = connection.execute(_standings(connection.dialect.name, viewing), params)
+    if connection.dialect.name == "postgresql":
+        return {
+            member: Standing(
+                bool(eligible), bool(attested), bool(voted), _keys(recused), _keys(viewed)
+            )
+            for member, eligible, attested, voted, recused, viewed in rows
+        }
     marks: dict[str, dict[str, set[str]]] = {m: {} for m in members}
-    for member, key, what in connection.execute(
-        _standings(connection.dialect.name, viewing), params
-    ):
+    for member, key, what in rows:
         marks[member].setdefault(what, set()).add(key)
     return {
         member: Standing(
@@ -159,7 +214,11 @@ def standings(
 @functools.cache
 def _tokens(dialect: str) -> Any:
     table = a.single_use_tokens
-    return select(table).where(_one_of(table.c.digest, "digests", dialect))
+    if dialect == "postgresql":  # a probe by key per token, whatever the statistics say
+        given = _unnest(digests=String())
+        row = select(table).where(table.c.digest == given.c.digests).limit(1).lateral("token")
+        return select(row).select_from(given).join(row, true())
+    return select(table).where(table.c.digest.in_(bindparam("digests", expanding=True)))
 
 
 def tokens(connection: Connection, given: Sequence[str]) -> dict[str, TokenRecord]:
@@ -174,19 +233,45 @@ def tokens(connection: Connection, given: Sequence[str]) -> dict[str, TokenRecor
 
 @functools.cache
 def _on_roll(dialect: str) -> Any:
-    return (
-        select(
-            t.members.c.number, t.members.c.name, t.members.c.email, t.editions.c.id,
-            t.editions.c.timezone, t.members.c.timezone.label("member_timezone"),
-        )
-        .join_from(t.members, t.editions, t.members.c.edition_id == t.editions.c.id)
-        .where(
-            and_(
-                t.editions.c.key == bindparam("edition"),
-                _one_of(t.members.c.number, "members", dialect),
-            )
-        )
+    columns = (
+        t.members.c.number, t.members.c.name, t.members.c.email, t.editions.c.id,
+        t.editions.c.timezone, t.members.c.timezone.label("member_timezone"),
     )  # fmt: skip
+    of_edition = and_(
+        t.members.c.edition_id == t.editions.c.id, t.editions.c.key == bindparam("edition")
+    )
+    if dialect == "postgresql":  # a probe by key per member, whatever the statistics say
+        given = _unnest(members=String())
+        edition = select(t.editions.c.id).where(t.editions.c.key == bindparam("edition"))
+        row = (
+            select(t.members)
+            .where(
+                and_(
+                    t.members.c.edition_id == edition.scalar_subquery(),
+                    t.members.c.number == given.c.members,
+                )
+            )
+            .limit(1)
+            .lateral("member")
+        )
+        return (
+            select(
+                row.c.number,
+                row.c.name,
+                row.c.email,
+                t.editions.c.id,
+                t.editions.c.timezone,
+                row.c.timezone.label("member_timezone"),
+            )
+            .select_from(given)
+            .join(row, true())
+            .join(t.editions, t.editions.c.id == row.c.edition_id)
+        )
+    return (
+        select(*columns)
+        .join_from(t.members, t.editions, of_edition)
+        .where(t.members.c.number.in_(bindparam("members", expanding=True)))
+    )
 
 
 def on_roll(connection: Connection, edition: str, numbers: Sequence[str]) -> dict[str, OnRoll]:

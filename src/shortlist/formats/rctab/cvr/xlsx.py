@@ -143,7 +143,7 @@ def raw_chunks(xml: IO[bytes]) -> Generator[bytes, None, None]:
         if end < 0 or not (pending or end):
             pending += data
             continue
-        yield pending + data[:end]
+        yield b"".join((pending, memoryview(data)[:end]))  # one copy, not two
         pending = data[end:]
     if pending:
         yield pending

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from shortlist import __version__
 from shortlist.formats.report import stylesheet
@@ -41,7 +42,7 @@ def create_app(
     ``fast_cast``: the API's cast route served by :class:`~shortlist.web.fast_cast.FastCast`
     (off only to compare it with the route it stands for)."""
     checked = (settings or WebSettings()).check()
-    app = FastAPI(
+    app = App(
         title="shortlist",
         version=__version__,
         openapi_url=f"{API}/openapi.json",
@@ -59,11 +60,21 @@ def create_app(
     for target in ROUTERS:
         app.include_router(_router(target))
     app.add_middleware(SessionCookies, settings=checked)
-    if fast_cast:
-        app.add_middleware(FastCast)
+    app.fast_cast = fast_cast
     app.add_middleware(BodyLimit, max_bytes=checked.max_body_bytes)
     app.add_middleware(SecurityHeaders, settings=checked)
     return app
+
+
+class App(FastAPI):
+    """The app, with the API's cast route answered in front of its middleware stack
+    (:class:`~shortlist.web.fast_cast.FastCast`) unless ``fast_cast`` is off."""
+
+    fast_cast = True
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        return FastCast(stack, self.state.settings) if self.fast_cast else stack
 
 
 def _results_css() -> Response:

@@ -8,11 +8,12 @@ hands the cast to the worker's :mod:`cast desk <shortlist.web.cast_desk>` and wr
 the route would (:class:`ReceiptOut`, or the error in the app's one shape).
 
 It takes only what it can answer exactly as the route does: a request with a bearer token and a
-JSON body the model accepts. Anything else (no token, another content type, a body the model
-refuses) is passed on, unchanged and with its body, to the app, whose route answers it. The
-route stays declared in the app: it documents the endpoint in the OpenAPI schema and answers
-what is passed on. The security headers and the body limit wrap this middleware as they wrap
-the app (:func:`shortlist.web.app.create_app`).
+JSON body, declared within the body limit, that the model accepts. Anything else (no token,
+another content type, a body the model refuses) is passed on, unchanged and with its body, to
+the app, whose route answers it. The route stays declared in the app: it documents the endpoint
+in the OpenAPI schema and answers what is passed on. It sits outside the app's middleware stack
+(:class:`shortlist.web.app.App`) and gives its answers the same security headers; a test sends
+the same requests to the app with and without it and compares the answers.
 """
 
 from __future__ import annotations
@@ -28,26 +29,36 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shortlist.errors import ShortlistError
 from shortlist.web.api.ballots import BallotIn, ReceiptOut, marks_of
 from shortlist.web.cast_desk import Order, desk_of
-from shortlist.web.errors import ApiError, from_domain
+from shortlist.web.errors import ApiError, from_domain, log
+from shortlist.web.security import NO_STORE, security_headers
+from shortlist.web.settings import WebSettings
 
 CAST = re.compile(r"/api/v1/member/rounds/([^/]+)/([^/]+)/ballot")
 
 
 class FastCast:
-    def __init__(self, app: ASGIApp) -> None:
+    """Outermost, around the app's whole middleware stack (see :func:`create_app`): what it
+    answers carries the headers :class:`~shortlist.web.security.SecurityHeaders` gives, and it
+    takes only bodies declared within the body limit (others go on to
+    :class:`~shortlist.web.security.BodyLimit`)."""
+
+    def __init__(self, app: ASGIApp, settings: WebSettings) -> None:
         self.app = app
+        self.headers = [*security_headers(settings), NO_STORE]
+        self.max_body = settings.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        found = None
+        found = token = None
         if scope["type"] == "http" and scope["method"] in ("PUT", "POST"):
             found = CAST.fullmatch(scope["path"])
-        token = _json_bearer(scope) if found is not None else None
+        if found is not None:
+            token = _json_bearer(scope, self.max_body)
         if found is None or token is None:
             await self.app(scope, receive, send)
             return
         raw, ended = await _body(receive)
         if ended:
-            return  # the client went away (or the body limit answered already)
+            return  # the client went away
         try:
             body = BallotIn.model_validate_json(raw)
         except ValidationError:  # the route answers it, in its words
@@ -55,33 +66,45 @@ class FastCast:
             return
         order = Order(token, found[1], found[2], functools.partial(marks_of, body))
         try:
-            done = await desk_of(scope["app"].state).cast(order)
-        except ApiError as error:
-            await _answer(send, error.status, error.body(), error.headers)
-            return
-        except ShortlistError as refused:
-            translated = from_domain(refused)
-            await _answer(send, translated.status, translated.body(), translated.headers)
-            return
-        receipt = done.receipt
-        out = ReceiptOut(
-            round=receipt.round, tracker=receipt.tracker, revision=receipt.revision, at=receipt.at,
-            mailed=done.mailed,
-        )  # fmt: skip
-        await _answer(send, 200, out.model_dump(mode="json"), {})
+            status, content, headers = await _cast(scope, order)
+        except Exception:  # as SecurityHeaders answers what escapes the app
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            error = ApiError(500, "internal_error", "something went wrong on our side")
+            status, content, headers = 500, error.body(), {}
+        await _answer(send, status, content, headers, self.headers)
 
 
-def _json_bearer(scope: Scope) -> str | None:
-    """The bearer token of a request whose body is declared as JSON, else None."""
+async def _cast(scope: Scope, order: Order) -> tuple[int, Any, dict[str, str]]:
+    """The cast's answer: status, JSON content and extra headers."""
+    try:
+        done = await desk_of(scope["app"].state).cast(order)
+    except ApiError as error:
+        return error.status, error.body(), error.headers
+    except ShortlistError as refused:
+        translated = from_domain(refused)
+        return translated.status, translated.body(), translated.headers
+    receipt = done.receipt
+    out = ReceiptOut(
+        round=receipt.round, tracker=receipt.tracker, revision=receipt.revision, at=receipt.at,
+        mailed=done.mailed,
+    )  # fmt: skip
+    return 200, out.model_dump(mode="json"), {}
+
+
+def _json_bearer(scope: Scope, max_body: int) -> str | None:
+    """The bearer token of a request whose body is declared as JSON of at most ``max_body``
+    bytes, else None."""
     token = None
-    json_body = False
+    json_body = within = False
     for name, value in scope["headers"]:
         if name == b"authorization":
             scheme, _, given = value.decode("latin-1").partition(" ")
             token = given.strip() or None if scheme.lower() == "bearer" else None
         elif name == b"content-type":
             json_body = value.split(b";", 1)[0].strip() == b"application/json"
-    return token if json_body else None
+        elif name == b"content-length":
+            within = value.isdigit() and int(value) <= max_body
+    return token if json_body and within else None
 
 
 async def _body(receive: Receive) -> tuple[bytes, bool]:
@@ -110,8 +133,15 @@ def _replay(raw: bytes, receive: Receive) -> Receive:
     return replaying
 
 
-async def _answer(send: Send, status: int, content: Any, headers: dict[str, str]) -> None:
-    """A JSON answer, rendered as the app's JSONResponse renders one."""
+async def _answer(
+    send: Send,
+    status: int,
+    content: Any,
+    headers: dict[str, str],
+    secure: list[tuple[bytes, bytes]],
+) -> None:
+    """A JSON answer, rendered as the app's JSONResponse renders one, with the ``secure``
+    headers after the answer's own."""
     body = json.dumps(
         content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
     ).encode()
@@ -123,6 +153,7 @@ async def _answer(send: Send, status: int, content: Any, headers: dict[str, str]
                 (b"content-length", str(len(body)).encode()),
                 (b"content-type", b"application/json"),
                 *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
+                *secure,
             ],
         }
     )

@@ -38,18 +38,27 @@ CSP = (
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+def security_headers(settings: WebSettings) -> list[tuple[bytes, bytes]]:
+    """The headers every answer carries (but a static file's: no ``cache-control``)."""
+    headers = [
+        (b"content-security-policy", CSP.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+    ]
+    if settings.mode == "production":
+        headers.append((b"strict-transport-security", b"max-age=63072000"))
+    return headers
+
+
+NO_STORE = (b"cache-control", b"no-store")
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp, settings: WebSettings) -> None:
         self.app = app
-        self.headers = [
-            (b"content-security-policy", CSP.encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"same-origin"),
-            (b"x-frame-options", b"DENY"),
-            (b"cross-origin-opener-policy", b"same-origin"),
-        ]
-        if settings.mode == "production":
-            self.headers.append((b"strict-transport-security", b"max-age=63072000"))
+        self.headers = security_headers(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,7 +68,7 @@ class SecurityHeaders:
         started = False
         headers = self.headers
         if not scope.get("path", "").startswith("/static/"):
-            headers = [*headers, (b"cache-control", b"no-store")]
+            headers = [*headers, NO_STORE]
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started

@@ -20,9 +20,18 @@ from xml.etree import ElementTree
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 _WORKSHEET = f"{_DOC_RELS}/worksheet"
-_SHARED = f"{_DOC_RELS}/sharedStrings"
-_OFFICE_DOCUMENT = f"{_DOC_RELS}/officeDocument"
+_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.%s.main+xml"
+_MACRO_TYPE = "application/vnd.ms-excel.%s.macroEnabled.main+xml"
+#: The workbook's content types, in the order openpyxl looks for them.
+_WORKBOOK_TYPES = (
+    _MACRO_TYPE % "template",
+    _SHEET_TYPE % "template",
+    _MACRO_TYPE % "sheet",
+    _SHEET_TYPE % "sheet",
+)
+_SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 #: Phonetic hints of a shared string: not part of its text (openpyxl's ``Text.content``).
 _HINTS = (f"{{{MAIN}}}phoneticPr", f"{{{MAIN}}}rPh")
 #: Shared strings are parsed in one piece; a bigger table is left to openpyxl.
@@ -63,11 +72,17 @@ class FirstSheet:
 
 
 def _parts(book: zipfile.ZipFile) -> tuple[str, list[str]]:
-    """The first sheet's member name and the shared strings; :class:`Unreadable` on doubt."""
+    """The first sheet's member name and the shared strings; :class:`Unreadable` on doubt.
+
+    As openpyxl: the workbook part and the shared strings are the first parts of their
+    content types in ``[Content_Types].xml``; the sheet is the workbook's first ``<sheet>``.
+    """
     try:
-        if "[Content_Types].xml" not in book.namelist():
-            raise Unreadable("no [Content_Types].xml")
-        (main,) = _targets(book, "", _OFFICE_DOCUMENT) or ("xl/workbook.xml",)
+        types = _content_types(book)
+        workbooks = [types[t] for t in _WORKBOOK_TYPES if t in types]
+        if not workbooks:
+            raise Unreadable("no workbook part named in [Content_Types].xml")
+        main = workbooks[0]
         folder = posixpath.dirname(main)
         rels = _relationships(
             book, posixpath.join(folder, "_rels", posixpath.basename(main) + ".rels")
@@ -79,8 +94,8 @@ def _parts(book: zipfile.ZipFile) -> tuple[str, list[str]]:
         kind, target = rels[sheet.get(f"{{{_DOC_RELS}}}id", "")]
         if kind != _WORKSHEET:
             raise Unreadable("the first sheet is not a worksheet")
-        shared = [t for k, t in rels.values() if k == _SHARED]
-        strings = _shared_strings(book, _member(folder, shared[0])) if shared else []
+        shared = types.get(_SHARED_TYPE)
+        strings = _shared_strings(book, shared) if shared is not None else []
         name = _member(folder, target)
         book.getinfo(name)  # KeyError: no such sheet
         return name, strings
@@ -88,9 +103,14 @@ def _parts(book: zipfile.ZipFile) -> tuple[str, list[str]]:
         raise Unreadable(str(err)) from None
 
 
-def _targets(book: zipfile.ZipFile, folder: str, kind: str) -> list[str]:
-    rels = _relationships(book, posixpath.join(folder, "_rels", ".rels"))
-    return [_member(folder, t) for k, t in rels.values() if k == kind]
+def _content_types(book: zipfile.ZipFile) -> dict[str, str]:
+    """Content type -> the member of the first part overriding it."""
+    tree = ElementTree.fromstring(book.read("[Content_Types].xml"))
+    found: dict[str, str] = {}
+    for part in tree.iter(f"{{{_TYPES}}}Override"):
+        name = part.get("PartName", "")
+        found.setdefault(part.get("ContentType", ""), posixpath.normpath(name.lstrip("/")))
+    return found
 
 
 def _relationships(book: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str]]:

@@ -362,8 +362,7 @@ class _Order:
     ) -> BallotFile:
         """The grouped profile of the packed rows (as :meth:`Profile.grouped` would give it)."""
         if weights is None:
-            packed, counts = np.unique(rows, return_counts=True)
-            summed = counts.astype(np.int64)
+            packed, summed = _counted(rows)
         else:
             packed, summed = group_keys(rows.astype(np.int64), weights)
             kept = summed > 0
@@ -378,6 +377,20 @@ class _Order:
         named = self.named
         profile = Profile(named.candidates, ranks, summed, named.multi, named.withdrawn)
         return BallotFile(profile=profile, path=path, format="csv")
+
+
+def _counted(
+    rows: npt.NDArray[np.signedinteger[Any]],
+) -> tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.int64]]:
+    """The distinct rows, sorted, and how many times each occurs (``np.unique`` with counts,
+    in-place on rows no one else holds, without its copies: a fifth faster)."""
+    rows.sort()
+    first = np.empty(len(rows), dtype=bool)
+    first[:1] = True
+    np.not_equal(rows[1:], rows[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(rows)).astype(np.int64)
+    return rows[starts], counts
 
 
 def _text(key: int) -> str:

@@ -194,3 +194,20 @@ def test_sheets_of_shared_strings_count_as_openpyxl_reads_them(
         return
     found = read_sources([source], candidates, max_rankings=max_rankings)
     same(found, expected)  # type: ignore[arg-type]
+
+
+def test_a_workbook_it_declines_is_counted_through_openpyxl(tmp_path: Path) -> None:
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}" t="s"><v>0</v></c><c r="B{n}" t="s"><v>{1 + n % 2}</v></c></row>'
+        for n in range(1, 12)
+    )
+    items = ["<t>P1</t>", "<r><t>An</t></r><r><rPr><b/></rPr><t>n</t></r>", "<t>Bob</t>"]
+    path = book_with_strings(tmp_path / "cvr.xlsx", items, rows)
+    with pytest.raises(Unreadable):
+        FirstSheet(path)
+    source = CvrSource("ess", path, first_vote_column=2, first_vote_row=2, precinct_column=1)
+    candidates = [CandidateSpec("Ann"), CandidateSpec("Bob")]
+    found = read_sources([source], candidates)
+    assert found.record_count == 10
+    assert sorted(found.profile.weights.tolist()) == [5, 5]  # "Ann" from its two runs
+    same(found, grouped([source], candidates, by_openpyxl(source, None)))  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ from sqlalchemy import (
     column,
     func,
     literal,
+    literal_column,
     select,
     true,
     union_all,
@@ -54,6 +55,30 @@ def _one_of(column: Any, name: str, dialect: str) -> Any:
     if dialect == "postgresql":
         return column == any_(bindparam(name, type_=postgresql.ARRAY(String())))
     return column.in_(bindparam(name, expanding=True))
+
+
+@functools.cache
+def _driver_sql(statement: Any) -> tuple[str, dict[str, Any]]:
+    """A PostgreSQL statement's SQL as psycopg takes it, with the values of its literal binds."""
+    compiled = statement.compile(dialect=postgresql.psycopg.dialect())  # type: ignore[no-untyped-call]
+    return str(compiled), dict(compiled.params)
+
+
+def _rows(connection: Connection, statement: Any, params: Any) -> list[Any]:
+    """Run ``statement``; its rows as tuples. On PostgreSQL the batch statements (built once, their
+    parameters arrays) go straight to the driver, prepared, in the unit of work's transaction:
+    SQLAlchemy's machinery cost a batch more than the statements themselves."""
+    if connection.dialect.name != "postgresql":
+        result = connection.execute(statement, params)
+        return list(result) if result.returns_rows else []
+    sql, binds = _driver_sql(statement)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(sql, {**binds, **params}, prepare=True)
+    return cursor.fetchall() if cursor.description is not None else []
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -105,7 +130,7 @@ def _pg_standings(viewing: bool) -> Any:
 
     def keys(table: Any) -> Any:
         return (
-            select(func.aggregate_strings(t.entries.c.key, "\n"))
+            select(func.string_agg(t.entries.c.key, literal_column("E'\\n'")))
             .join_from(table, t.entries)
             .where(
                 and_(
@@ -188,7 +213,7 @@ def standings(
 ) -> dict[str, Standing]:
     """Each member's standing in ``record``'s round, in one statement."""
     params = {"round_id": record.id, "category_id": record.category_id, "members": list(members)}
-    rows = connection.execute(_standings(connection.dialect.name, viewing), params)
+    rows = _rows(connection, _standings(connection.dialect.name, viewing), params)
     if connection.dialect.name == "postgresql":
         return {
             member: Standing(
@@ -224,10 +249,10 @@ def _tokens(dialect: str) -> Any:
 def tokens(connection: Connection, given: Sequence[str]) -> dict[str, TokenRecord]:
     """The token records of those ``given`` tokens that exist, by token."""
     by_digest = {digest(token): token for token in given}
-    rows = connection.execute(_tokens(connection.dialect.name), {"digests": list(by_digest)})
+    rows = _rows(connection, _tokens(connection.dialect.name), {"digests": list(by_digest)})
     return {
-        by_digest[r.digest]: TokenRecord(r.purpose, r.subject, r.issued_at, r.expires_at, r.used_at)
-        for r in rows
+        by_digest[code]: TokenRecord(purpose, subject, _utc(issued), _utc(expires), _utc(used))  # type: ignore[arg-type]
+        for code, purpose, subject, issued, expires, used in rows
     }
 
 
@@ -276,13 +301,9 @@ def _on_roll(dialect: str) -> Any:
 
 def on_roll(connection: Connection, edition: str, numbers: Sequence[str]) -> dict[str, OnRoll]:
     """Those of ``numbers`` on the roll of ``edition``, with what a receipt e-mail needs."""
-    rows = connection.execute(
-        _on_roll(connection.dialect.name), {"edition": edition, "members": list(numbers)}
-    )
-    return {
-        r.number: OnRoll(r.number, r.name, r.email, r.id, r.timezone, r.member_timezone)
-        for r in rows
-    }
+    statement = _on_roll(connection.dialect.name)
+    rows = _rows(connection, statement, {"edition": edition, "members": list(numbers)})
+    return {row[0]: OnRoll(*row) for row in rows}
 
 
 def _unnest(**columns: Any) -> Any:
@@ -323,9 +344,9 @@ def hits(
     windows = sorted(key + suffix for key in keys)  # one order of row locks for every batch
     statement = _hits(connection.dialect.name)
     if connection.dialect.name == "postgresql":
-        rows = connection.execute(statement, {"key": windows, "ends_at": ends})
+        rows = _rows(connection, statement, {"key": windows, "ends_at": ends})
     else:
-        rows = connection.execute(statement, [{"key": k, "ends_at": ends} for k in windows])
+        rows = _rows(connection, statement, [{"key": k, "ends_at": ends} for k in windows])
     return {key.removesuffix(suffix): int(n) for key, n in rows}, ends
 
 
@@ -363,12 +384,12 @@ def record_participations(
         return {}
     statement = _participations(connection.dialect.name, lock)
     if connection.dialect.name == "postgresql":
-        rows = connection.execute(
-            statement, {"round_id": round_id, "member": list(members), "at": at}
+        rows = _rows(
+            connection, statement, {"round_id": round_id, "member": list(members), "at": at}
         )
     else:
-        rows = connection.execute(
-            statement, [{"round_id": round_id, "member": m, "at": at} for m in members]
+        rows = _rows(
+            connection, statement, [{"round_id": round_id, "member": m, "at": at} for m in members]
         )
     return {member: int(n) for member, n in rows}
 
@@ -396,7 +417,8 @@ def put_ballots(
         return
     if connection.dialect.name == "postgresql":
         box_ids, sealed, trackers = (list(column) for column in zip(*ballots, strict=True))
-        connection.execute(
+        _rows(
+            connection,
             _pg_ballots(),
             {"round_id": round_id, "box_id": box_ids, "sealed": sealed, "tracker": trackers},
         )

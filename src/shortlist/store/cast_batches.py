@@ -83,8 +83,8 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 @dataclass(frozen=True)
 class RoundForCasts:
-    """A round as a batch of casts reads it: as :class:`~shortlist.store.records.RoundForCast`,
-    with the standing of each casting member."""
+    """A round as a batch of casts reads it: the record, the round's secret (None once closed),
+    its election public key (None before it is sealed) and each casting member's standing."""
 
     record: RoundRecord
     secret: bytes | None

@@ -90,7 +90,12 @@ class Database:
         # last one returned is handed out first, so the cast desk keeps to one warm connection
         # whose statements are prepared
         return create_engine(
-            self.url, echo=echo, pool_pre_ping=True, pool_size=32, max_overflow=8, pool_use_lifo=True
+            self.url,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=32,
+            max_overflow=8,
+            pool_use_lifo=True,
         )
 
     @property

@@ -73,14 +73,3 @@ class Standing:
     voted: bool
     recused: frozenset[str]
     viewed: frozenset[str]
-
-
-@dataclass(frozen=True)
-class RoundForCast:
-    """A round as a cast reads it: the record, the round's secret (None once closed), its
-    election public key (None before it is sealed) and the casting member's standing."""
-
-    record: RoundRecord
-    secret: bytes | None
-    public_key: bytes | None
-    standing: Standing

@@ -38,8 +38,7 @@ from shortlist.domain.model import (
 )
 from shortlist.store import sealing_tables as s
 from shortlist.store import tables as t
-from shortlist.store.records import RoundForCast, RoundRecord, Standing
-from shortlist.store.types import Instant
+from shortlist.store.records import RoundRecord, Standing
 
 
 def _upsert(connection: Connection, table: Any) -> Any:
@@ -48,25 +47,6 @@ def _upsert(connection: Connection, table: Any) -> Any:
 
 def _insert_for(dialect: str, table: Any) -> Any:
     return (postgresql if dialect == "postgresql" else sqlite).insert(table)
-
-
-@functools.cache
-def _participation(dialect: str, lock: bool) -> Any:
-    """``INSERT ... ON CONFLICT`` noting a cast: nothing when locked, else a revision."""
-    at = bindparam("at", type_=Instant())
-    stmt = _insert_for(dialect, t.participation).values(
-        round_id=bindparam("round_id"), member=bindparam("member"), first_at=at, last_at=at,
-        revisions=0,
-    )  # fmt: skip
-    keys = [t.participation.c.round_id, t.participation.c.member]
-    if lock:
-        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    else:
-        stmt = stmt.on_conflict_do_update(
-            index_elements=keys,
-            set_={"last_at": at, "revisions": t.participation.c.revisions + 1},
-        )
-    return stmt.returning(t.participation.c.revisions)
 
 
 @functools.cache
@@ -103,60 +83,6 @@ _ROUND_BY_KEYS = (
         )
     )
 )
-
-
-def _member_has_row(table: Any) -> Any:
-    """Whether the member has a row in ``table`` for the round being read (correlated)."""
-    return (
-        exists()
-        .where(and_(table.c.round_id == t.rounds.c.id, table.c.member == bindparam("member")))
-        .label(f"has_{table.name}")
-    )
-
-
-def _member_entries(table: Any, label: str) -> Any:
-    """The keys (newline-separated; keys are ``[a-z0-9-]``) of the round's category's entries
-    the member has a row for in ``table`` (credits: recused; viewings: watched)."""
-    return (
-        select(func.aggregate_strings(t.entries.c.key, "\n"))
-        .join_from(table, t.entries)
-        .where(
-            and_(
-                t.entries.c.category_id == t.rounds.c.category_id,
-                table.c.member == bindparam("member"),
-            )
-        )
-        .scalar_subquery()
-        .label(label)
-    )
-
-
-#: A round about to take a ballot: its row (held shared until commit on PostgreSQL), the round's
-#: secret (gone once closed), its election public key and the member's standing, in one query.
-_ROUND_FOR_CAST = (
-    select(
-        *_ROUND_COLUMNS,
-        t.round_secrets.c.secret.label("round_secret"),
-        s.election_keys.c.public_key.label("election_key"),
-        _member_has_row(t.electorate),
-        _member_has_row(t.attestations),
-        _member_has_row(t.participation),
-        _member_entries(t.credits, "recused_keys"),
-        _member_entries(t.viewings, "viewed_keys"),
-    )
-    .join_from(t.rounds, t.categories)
-    .join(t.editions)
-    .outerjoin(t.round_secrets, t.round_secrets.c.round_id == t.rounds.c.id)
-    .outerjoin(s.election_keys, s.election_keys.c.round_id == t.rounds.c.id)
-    .where(
-        and_(
-            t.editions.c.key == bindparam("edition"),
-            t.categories.c.key == bindparam("category"),
-            t.rounds.c.key == bindparam("round"),
-        )
-    )
-)
-_ROUND_FOR_CAST_LOCKED = _ROUND_FOR_CAST.with_for_update(of=t.rounds, read=True)
 
 
 def _member_of(table: Any) -> Any:
@@ -247,29 +173,6 @@ class Rounds:
         if row is None:
             raise NotFound(f"no round {edition}/{category}/{key}")
         return _record(row, self._specs)
-
-    def for_cast(self, edition: str, category: str, key: str, member: str) -> RoundForCast:
-        """The round named by its keys with its secret, election public key and ``member``'s
-        standing, its row held (shared, PostgreSQL) until the transaction ends, so it cannot
-        close under a cast."""
-        postgres = self.c.dialect.name == "postgresql"
-        row = self.c.execute(
-            _ROUND_FOR_CAST_LOCKED if postgres else _ROUND_FOR_CAST,
-            {"edition": edition, "category": category, "round": key, "member": member},
-        ).first()
-        if row is None:
-            raise NotFound(f"no round {edition}/{category}/{key}")
-        secret, public_key = row.round_secret, row.election_key
-        standing = Standing(
-            bool(row.has_electorate), bool(row.has_attestations), bool(row.has_participation),
-            _keys(row.recused_keys), _keys(row.viewed_keys),
-        )  # fmt: skip
-        return RoundForCast(
-            _record(row, self._specs),
-            None if secret is None else bytes(secret),
-            None if public_key is None else bytes(public_key),
-            standing,
-        )
 
     def get(self, round_id: int, *, lock: str = "") -> RoundRecord:
         """The round; ``lock="share"`` (a cast) or ``"update"`` (close, count) holds its row
@@ -392,16 +295,6 @@ class Rounds:
         return self._has(t.attestations, round_id, member)
 
     # -- participation (that a member voted; never what) --------------------------------------
-
-    def record_participation(
-        self, round_id: int, member: str, at: datetime, *, lock: bool
-    ) -> int | None:
-        """Note that ``member`` cast a ballot: how many times before (0 for a first ballot), or
-        None when ``lock`` is set and a ballot was already cast (nothing is written then)."""
-        stmt = _participation(self.c.dialect.name, lock)
-        values = {"round_id": round_id, "member": member, "at": at}
-        found = self.c.execute(stmt, values).scalar()
-        return None if found is None else int(found)
 
     def voted(self, round_id: int, member: str) -> bool:
         return self._has(t.participation, round_id, member)

@@ -34,6 +34,10 @@ def test_serve_migrates_and_starts_the_factory_with_a_shared_key(
     assert result.exit_code == 0, result.output
     assert started["target"] == "shortlist.web.app:app_from_environment" and started["factory"]
     assert (started["port"], started["workers"], started["host"]) == (8123, 3, "127.0.0.1")
+    assert started["access_log"]
+    quiet = CliRunner().invoke(cli, ["serve", "--db", str(path), "--no-access-log"])
+    assert quiet.exit_code == 0, quiet.output
+    assert not started["access_log"]
     key = os.environ["SHORTLIST_SECRET_KEY"]
     assert len(key) >= 32  # chosen once, inherited by every worker
     assert app_from_environment().state.settings.secret_key == key

@@ -18,7 +18,15 @@ from shortlist.web.settings import WebSettings
     "--workers", default=1, show_default=True, type=click.IntRange(1), help="Worker processes."
 )
 @click.option("--migrate/--no-migrate", default=True, help="Bring the database schema up to date.")
-def serve(database: str | None, host: str, port: int, workers: int, migrate: bool) -> None:
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="Log a line per request (off under heavy load: it costs the workers time).",
+)
+def serve(
+    database: str | None, host: str, port: int, workers: int, migrate: bool, access_log: bool
+) -> None:
     """Serve the web app and the REST API (/api/v1, documented at /api/v1/docs).
 
     Settings come from SHORTLIST_* variables (SHORTLIST_MODE=production refuses to start without
@@ -29,10 +37,17 @@ def serve(database: str | None, host: str, port: int, workers: int, migrate: boo
     settings = WebSettings().check()  # refuse unsafe settings before any worker starts
     # every worker must sign sessions with the same key, so a dev key is chosen here, once
     os.environ.setdefault("SHORTLIST_SECRET_KEY", settings.secret_key)
-    run(settings, host, port, workers, migrate)
+    run(settings, host, port, workers, migrate, access_log)
 
 
-def run(settings: WebSettings, host: str, port: int, workers: int, migrate: bool) -> None:
+def run(
+    settings: WebSettings,
+    host: str,
+    port: int,
+    workers: int,
+    migrate: bool,
+    access_log: bool = True,
+) -> None:
     import uvicorn
 
     from shortlist.store.database import Database
@@ -50,6 +65,7 @@ def run(settings: WebSettings, host: str, port: int, workers: int, migrate: bool
         workers=workers,
         proxy_headers=True,
         log_level="info",
+        access_log=access_log,
     )
 
 

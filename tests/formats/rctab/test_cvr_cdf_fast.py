@@ -282,3 +282,41 @@ def test_a_first_cvr_longer_than_a_read_is_still_read_fast(
     assert path.read_bytes().index(b'"CurrentSnapshotId"') > 4096  # the first CVR is long
     assert fast_result(path) is not None
     assert table(read(path, "Mayor", fast=True)) == table(read(path, "Mayor", fast=False))
+
+
+def first_records(path: Path, *, fast: bool) -> dict[object, tuple[object, ...]]:
+    """Line and ballot id of the first CVR holding each distinct ballot."""
+    from shortlist.formats.rctab.cvr import Codebook, iter_counted
+    from shortlist.formats.rctab.cvr.grouping import Grouper
+
+    src = source(path)
+    original = cdf_fast.count_json
+    if not fast:
+        cdf_fast.count_json = lambda *a: None  # type: ignore[assignment]
+    try:
+        grouper = Grouper(Codebook.for_contest([CandidateSpec(n) for n in NAMES], [src]))
+        grouper.add_counted(iter_counted(src))
+    finally:
+        cdf_fast.count_json = original  # type: ignore[assignment]
+    return {k: (r.line, r.vendor_id, r.precinct) for k, r in grouper.first_seen.items()}
+
+
+@pytest.mark.parametrize("layout", ["pretty", "lines"])
+def test_one_ballot_in_many_precincts_is_decoded_once(tmp_path: Path, layout: str) -> None:
+    rankings = [[(0, 1, False), (1, 2, False)], [(2, 1, False)]]
+    units = [None, 0, 1, 9]  # no unit, two precincts, a unit that is no precinct
+    specs = [([(0, rankings[n % 2])], units[n // 2 % 4], False) for n in range(48)]
+    path = write_report(tmp_path / "r.json", [cvr(n, s) for n, s in enumerate(specs, 1)], layout)
+    src = source(path)
+    found = _json_election(src)
+    decoded = []
+
+    def decode(c: dict[str, Any], line: int, rid: str) -> object:
+        decoded.append(line)
+        return _json_record(c, found, str(path), line, rid)
+
+    assert cdf_fast.count_json(src, found, decode) is not None
+    # one decode per ranking with a unit, one per ranking without, and the last CVR's
+    assert len(decoded) == 2 * 2 + 1
+    assert table(read(path, fast=True)) == table(read(path, fast=False))
+    assert first_records(path, fast=True) == first_records(path, fast=False)

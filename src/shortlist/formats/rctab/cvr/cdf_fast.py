@@ -4,7 +4,8 @@ Decoding a CVR costs tens of microseconds; a report of a million CVRs holds a fe
 distinct ballots. So the CVR array is cut into the text of each CVR at the separator the file
 uses between CVRs, each CVR's own ids (``CurrentSnapshotId`` with the snapshot ids equal to
 it, and ``BallotPrePrintedId``) are replaced by fixed tokens, identical texts are counted, and
-only the distinct texts are decoded, by the exact reader's own code.
+only the distinct texts are decoded, by the exact reader's own code; texts that differ only in
+their ``BallotStyleUnitId`` (the same ballot in another precinct) are decoded once.
 
 Nothing is assumed that is not checked. The fast path reads a file only when
 
@@ -42,10 +43,12 @@ _OPENING = re.compile(
 )
 _CURRENT = re.compile(rb'"CurrentSnapshotId"\s*:\s*("[^"]*")')
 _BALLOT = re.compile(rb'"BallotPrePrintedId"\s*:\s*("[^"]*")')
+_UNIT = re.compile(rb'"BallotStyleUnitId"\s*:\s*("[^"]*")')
 _NAMED = b'"CurrentSnapshotId"'
 #: The tokens the ids become (a backslash: no CVR text of the fast path holds one).
 SNAPSHOT = b'"\\u0000snapshot"'
 BALLOT = b'"\\u0000ballot"'
+UNIT = b'"\\u0000unit"'
 _PLACED = re.compile(
     rb'"(?:@id|CurrentSnapshotId)"\s*:\s*' + re.escape(SNAPSHOT)
     + rb'|"BallotPrePrintedId"\s*:\s*' + re.escape(BALLOT)
@@ -165,7 +168,7 @@ def _count(handle: Any, election: Election, decode: Decode) -> list[tuple[CastVo
     line += text.count(b"\n", offset, where)
     cvr, rest = _last_cvr(text[where:])
     _check_rest(rest, election)
-    return _records(texts, decode, (cvr, line))
+    return _records(texts, decode, election, (cvr, line))
 
 
 def _first(handle: Any, text: bytes, start: int) -> tuple[bytes, bytes]:
@@ -233,18 +236,46 @@ def _check_rest(rest: bytes, election: Election) -> None:
 
 
 def _records(
-    texts: _Texts, decode: Decode, last: tuple[dict[str, Any], int]
+    texts: _Texts, decode: Decode, election: Election, last: tuple[dict[str, Any], int]
 ) -> list[tuple[CastVoteRecord, int]]:
+    """A record for each distinct text, decoded by the exact reader's code.
+
+    Texts that differ only in their ``BallotStyleUnitId`` (the same ballot in another
+    precinct) are decoded once: the unit only names the record's precinct. So the first such
+    text is decoded (and its unit checked to be the CVR's own), the others take its record
+    with their own precinct, line and ballot id.
+    """
     found: list[tuple[CastVoteRecord, int]] = []
     decoder = json.JSONDecoder()
+    read: dict[bytes, CastVoteRecord | None] = {}  # the text, unit replaced -> first record
     for key, count in texts.counts.items():
         line, ballot = texts.first[key]
-        cvr = decoder.decode("{" + key.decode("utf-8") + "}")
-        if not isinstance(cvr, dict):
-            raise _Refused("a CVR is not an object")
-        if ballot is not None:
-            cvr["BallotPrePrintedId"] = json.loads(ballot)
-        record = decode(cvr, line, "")
+        unit = _UNIT.search(key)
+        if unit is None or _UNIT.search(key, unit.end()) is not None:
+            general, unit = key, None  # no unit, or two: decoded on its own
+        else:
+            general = key[: unit.start(1)] + UNIT + key[unit.end(1) :]
+        if general in read:
+            first = read[general]
+            if first is None or unit is None:
+                continue  # the contest is not on this ballot
+            # JSON strings without a backslash (the fast path has none): their bytes inside
+            vendor = first.vendor_id if ballot is None else ballot[1:-1].decode("utf-8")
+            precinct = election.precincts.get(unit.group(1)[1:-1].decode("utf-8"))
+            record: CastVoteRecord | None = CastVoteRecord(
+                first.where, line, first.record_id, vendor, first.contest_id,
+                first.tabulator_id, first.batch, precinct, first.precinct_portion,
+                first.ranks, first.first_column,
+            )  # fmt: skip
+        else:
+            cvr = decoder.decode("{" + key.decode("utf-8") + "}")
+            if not isinstance(cvr, dict):
+                raise _Refused("a CVR is not an object")
+            if unit is not None and cvr.get("BallotStyleUnitId") != json.loads(unit.group(1)):
+                raise _Refused("a BallotStyleUnitId that is not the CVR's own")
+            if ballot is not None:
+                cvr["BallotPrePrintedId"] = json.loads(ballot)
+            record = read[general] = decode(cvr, line, "")
         if record is not None:
             found.append((record, count))
     record = decode(last[0], last[1], "")

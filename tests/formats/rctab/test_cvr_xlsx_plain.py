@@ -146,3 +146,40 @@ def test_an_id_column_after_the_ranks_is_still_checked_row_by_row(tmp_path: Path
     with pytest.raises(BallotFileError, match="id is missing") as caught:
         read_sources([source], NUMBERED, max_rankings=1)
     assert caught.value.line == 3
+
+
+def test_one_ballot_in_many_precincts_is_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shortlist.formats.rctab.cvr import ess
+
+    precincts = [
+        '<c r="A{n}" t="inlineStr"><is><t>P 1</t></is></c>',  # inline: not a plain chunk
+        '<c r="A{n}"><v>7</v></c>',
+        '<c r="A{n}" s="3"><v>8</v></c>',
+        '<c r="A{n}"/>',  # no value: missing_precinct_id
+        "",  # no cell: missing_precinct_id
+    ]
+    ranks = ['<c r="B{n}"><v>1</v></c><c r="C{n}"><v>2</v></c>', '<c r="B{n}"><v>3</v></c>']
+    rows = [f'<row r="1">{inline("A1", "Precinct")}{inline("B1", "1st")}</row>']
+    for n in range(2, 42):
+        cells = precincts[n % 5] + ranks[n // 5 % 2]
+        rows.append(f'<row r="{n}">{cells.format(n=n)}</row>')
+    path = write_sheet(tmp_path / "cvr.xlsx", "".join(rows))
+    source = CvrSource("ess", path, first_vote_column=2, first_vote_row=2, precinct_column=1)
+    parsed = []
+    record = ess._record
+    monkeypatch.setattr(ess, "_record", lambda *a, **k: parsed.append(a[3]) or record(*a, **k))
+    found = read_sources([source], NUMBERED)
+    layout = ess.Layout.of(source, None)
+    distinct_rows = len(ess._count_rows(source, layout, 2)[0])
+    assert len(parsed) < distinct_rows  # fewer parses than distinct rows: rankings read once
+    reference = by_openpyxl(source, None)
+    same(found, grouped([source], NUMBERED, reference))  # type: ignore[arg-type]
+    firsts: dict[object, int | None] = {}
+    for r in reference:
+        firsts.setdefault((r.ranks, r.precinct), r.line)  # type: ignore[attr-defined]
+    seen: dict[object, int | None] = {}
+    for r, _ in ess.read_counted(source, None):
+        seen.setdefault((r.ranks, r.precinct), r.line)
+    assert seen == firsts  # the line of the first row holding each ballot (what errors name)

@@ -293,19 +293,76 @@ def _xlsx_counted(
     where = source.shown_path
     try:
         counts, first, shared = _count_rows(source, layout, first_row)
-        pairs = []
-        parsed: dict[str, list[tuple[int, Any]]] = {}
-        memo: dict[tuple[int, str], Marks] = {}
-        for body, n in counts.items():
-            line = first.get(body)
-            number = int(line) if line else None
-            values = _cells(body, shared, parsed)
-            pairs.append((_record(checked, values, where, number, "", memo), n))
+        pairs = _counted_records(checked, counts, first, shared, where)
     except Unsupported:
         rows = _xlsx_rows(source)
         yield from ((r, 1) for r in read_rows(source, layout, first_row, rows))
         return
     yield from pairs
+
+
+def _counted_records(
+    layout: Layout, counts: Counter[str], first: dict[str, str | int], shared: list[str], where: str
+) -> list[tuple[CastVoteRecord, int]]:
+    """A record for each distinct row body, with its count.
+
+    Bodies that differ only in their precinct cell (the same ballot in another precinct) are
+    parsed once: the others take the first one's record with their own precinct and line.
+    """
+    parsed: dict[str, list[tuple[int, Any]]] = {}
+    memo: dict[tuple[int, str], Marks] = {}
+    precincts: dict[str, str | None] = {}  # a precinct cell -> its text
+    read: dict[str, CastVoteRecord] = {}  # a body, its precinct cell replaced -> first record
+    cell_of = _precinct_cell(layout)
+    pairs = []
+    for body, n in counts.items():
+        line = first.get(body)
+        number = int(line) if line else None
+        found = _cell_span(cell_of, body)
+        general = body if found is None else body[: found[0]] + "\x00" + body[found[1] :]
+        known = read.get(general) if found is not None else None
+        if known is None or found is None:
+            record = _record(layout, _cells(body, shared, parsed), where, number, "", memo)
+            if found is not None:
+                read[general] = record
+            pairs.append((record, n))
+            continue
+        cell = body[found[0] : found[1]]
+        if cell not in precincts:
+            precincts[cell] = _record(layout, cells(cell, shared), where, number, "").precinct
+        record = CastVoteRecord(
+            where, number, "", None, None, None, known.batch, precincts[cell], None, known.ranks,
+            known.first_column,
+        )  # fmt: skip
+        pairs.append((record, n))
+    return pairs
+
+
+def _cell_span(opening: str | None, body: str) -> tuple[int, int] | None:
+    """Where the one cell starting ``opening`` is in a body whose cells all have references,
+    or None (no such cell, two, or cells without references)."""
+    if opening is None or "<c>" in body:
+        return None
+    start = body.find(opening)
+    if start < 0 or body.find(opening, start + 1) >= 0:
+        return None
+    close = body.find(">", start)
+    if close < 0:
+        return None
+    if body[close - 1] == "/":
+        return start, close + 1
+    end = body.find("</c>", close)
+    return None if end < 0 else (start, end + 4)
+
+
+def _precinct_cell(layout: Layout) -> str | None:
+    """How the precinct's cell starts in a row body (its row digits taken out), when the cell
+    is all that a row's precinct depends on."""
+    if layout.precinct_col is None or layout.batch_col is not None:
+        return None
+    if layout.precinct_col >= layout.first_vote or layout.id_col is not None:
+        return None
+    return f'<c r="{column_letter(layout.precinct_col + 1)}"'
 
 
 def _cells(body: str, shared: list[str], parsed: dict[str, list[tuple[int, Any]]]) -> list[Any]:

@@ -151,11 +151,15 @@ class Grouper:
         precincts: dict[str, int] = {}
         batches: dict[str, int] = {}
         rows: list[tuple[int, ...]] = []
+        cells_of: dict[tuple[Marks, ...], tuple[int, ...]] = {}  # a ballot in many precincts
         for key in self.counts:
-            try:
-                rows.append(self.book.cells(key[0]))
-            except UnknownName as err:
-                raise _unknown(err, self.first_seen[key]) from None
+            cells = cells_of.get(key[0])
+            if cells is None:
+                try:
+                    cells = cells_of[key[0]] = self.book.cells(key[0])
+                except UnknownName as err:
+                    raise _unknown(err, self.first_seen[key]) from None
+            rows.append(cells)
         n, width = len(rows), max((len(r) for r in rows), default=0)
         ranks = np.full((n, max(width, 1)), SKIP, dtype=np.int32)
         precinct = np.empty(n, dtype=np.int32)

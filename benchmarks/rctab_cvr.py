@@ -308,6 +308,7 @@ def main() -> None:
     config = json.loads(CONFIG.read_text(encoding="utf-8"))
     candidates = [c["name"] for c in config["candidates"]]
     lines = []
+    load = os.getloadavg()[0]  # other jobs on the machine: wall times wait for a core
     cdf_max = int(float(args.cdf_max))
     for size in (int(float(s)) for s in args.sizes.split(",")):
         xlsx = args.workdir / f"minneapolis_2017_x{size}.xlsx"
@@ -337,7 +338,7 @@ def main() -> None:
     text = table(lines)
     print(text)
     if not args.no_write:
-        write_results(text)
+        write_results(text, load)
 
 
 NOTES = """\
@@ -348,30 +349,45 @@ Notes:
   a second thread to inflate the sheet, so its CPU time can exceed its wall time.
 * Memory stays flat from 10^6 to 6×10^6 ballots: records are grouped into distinct ballots
   (about 30,000 here: ballot × precinct) as they are read; nothing holds the whole file.
-* ES&S xlsx (`cvr/xlsx.py`, `cvr/ess.py`): openpyxl opens the workbook and reads its shared
-  strings; the sheet is inflated on its own thread (zlib lets go of the interpreter), 4 MiB
-  at a time, while the rows of each chunk are counted in bulk on bytes: split at `</row>`, each
-  row's number taken out with one `bytes.replace` (its own `N"` endings), identical rows
-  counted by a `Counter`. Every body not seen before is checked (its tag must read
-  `<row r=""`, hold one row and no text cell), so a gap in the numbering, a self-closing row or
-  a text cell sends that chunk to the row-by-row reader. Distinct rows are then parsed once,
-  each distinct cell once. At 10^6 rows inflating takes about 0.6 s of CPU (on the other
-  thread), the bulk counting about 1.4 s, parsing the distinct rows about 0.4 s, the count with
-  its 132 per-precinct tabulations about 0.3 s, start-up and openpyxl about 0.5 s.
+* ES&S xlsx (`cvr/workbook.py`, `cvr/xlsx.py`, `cvr/ess.py`): the first sheet and its shared
+  strings are read straight from the archive (openpyxl, a third of a second to import, only
+  for workbooks that reader declines: rich-text or escaped shared strings, odd packages); the
+  sheet is inflated on its own thread (zlib lets go of the interpreter), 4 MiB at a time, while
+  the rows of each chunk are counted in bulk on bytes: split at `</row>`, each row's number
+  taken out with one `bytes.replace` (its own `N"` endings), identical rows counted by a
+  `Counter`. Every body not seen before is checked (its tag must read `<row r=""`, hold one row
+  and no text cell), so a gap in the numbering, a self-closing row or a text cell sends that
+  chunk to the row-by-row reader. Distinct rows are then parsed once, each distinct cell once,
+  and rows that differ only in their precinct cell (the same ballot in another precinct:
+  ~30,000 distinct rows, ~3,000 distinct ballots) share one parse of their ranks.
+  Profile at 10^6 rows (py-spy, main thread): the bulk counting is about two thirds (the
+  per-row `replace` and the `Counter` most of it: about 1 s of CPU), the count with its 132
+  per-precinct tabulations about 0.45 s, start-up (numpy) about 0.25 s, parsing the distinct
+  rows about 0.17 s; inflating (about 0.5 s of CPU) runs on the other thread. Tried and
+  dropped: counting rows with numpy (finding the row numbers, hashing each row's words,
+  verifying against its group's first: about 1.5 s, no faster than the bytes path), pyarrow's
+  `split_pattern` + `replace_substring_regex` (3.4 s for the regular expression alone),
+  inflating in a child process (no less work on the main thread).
 * CDF JSON (`cvr/cdf_fast.py`): the CVR array is cut at the separator the file uses between
   CVRs, each CVR's `CurrentSnapshotId` (and the snapshot ids equal to it) and
   `BallotPrePrintedId` are replaced by fixed tokens, identical texts are counted, and only the
-  distinct texts are decoded, by the exact reader's own code. Anything it cannot vouch for (a
-  backslash in the CVRs, the ids' values elsewhere in a CVR, a piece that is not one JSON
-  object, members after the array that differ from the ones the count used, too many distinct
-  texts) sends the file to the exact record-by-record decoder. At 10^6 CVRs (548 MiB) the
-  two regular-expression passes for the ids and the per-CVR replacements take most of the time.
+  distinct texts are decoded, by the exact reader's own code, once per ballot: texts that
+  differ only in `BallotStyleUnitId` share one decode (2,959 instead of 29,884 here). Anything
+  it cannot vouch for (a backslash in the CVRs, the ids' values elsewhere in a CVR, a piece
+  that is not one JSON object, members after the array that differ from the ones the count
+  used, too many distinct texts) sends the file to the exact record-by-record decoder. At 10^6
+  CVRs (548 MiB) the per-CVR work dominates: cutting the CVRs (~1.0 s), the two
+  regular-expression passes for the ids (~1.4 s), the two replacements per CVR (~2.1 s),
+  counting (~0.4 s), then decoding (~0.45 s, was ~1.05 s). Tried and dropped: blanking the ids
+  in place (numpy, `bytes.find`) instead of replacing them: no faster, as finding three keys
+  per CVR and the ids' varying lengths (twice the distinct texts) cost what the replacements
+  saved. Under 3 s would need the CVRs grouped without a Python object per CVR.
 * RCTab does not tabulate CDF sources by precinct, so the CDF config has `tabulateByPrecinct`
   off; the xlsx config is the case's own (by precinct on).
 """
 
 
-def write_results(text: str) -> None:
+def write_results(text: str, load: float) -> None:
     stamp = time.strftime("%Y-%m-%d")
     cpu = os.cpu_count()
     RESULTS.write_text(
@@ -383,7 +399,8 @@ def write_results(text: str) -> None:
         "per-precinct tabulation, writing the report), and separately a process that only reads "
         "the CVRs. Peak memory is the child's `ru_maxrss`. RCTab's published times: about 5 "
         "minutes for 10^6 ballots, about 30 minutes for 6×10^6 (issue 4).\n\n"
-        f"Run {stamp} on a shared machine ({cpu} cores, other jobs running); rerun with "
+        f"Run {stamp} on a shared machine ({cpu} cores, load average {load:.1f} when it "
+        "started: wall times include waits for a core); rerun with "
         "`.venv/bin/python benchmarks/rctab_cvr.py --sizes 1e6,6e6`.\n\n"
         f"{text}\n\n{NOTES}",
         encoding="utf-8",

@@ -200,7 +200,7 @@ def _separator(text: bytes, start: int, end: int) -> bytes:
 
 
 def _plain(text: bytes, offset: int) -> None:
-    if b"\\" in text[offset:]:
+    if text.find(b"\\", offset) >= 0:  # no copy of the text
         raise _Refused("a backslash in the CVRs")
     if not text.isascii():
         text[offset:].decode("utf-8")  # UnicodeDecodeError: read exactly, which reports it

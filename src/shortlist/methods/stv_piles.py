@@ -46,6 +46,10 @@ class WeightedPiles:
         self.values: list[Raw] = [reckoner.one]
         self._value_index: dict[Raw, int] = {reckoner.one: 0}
         self.value_of = np.zeros(profile.n_rows, dtype=np.int64)
+        # the vote on each pile and the exhausted vote, summed over every ballot once, then kept
+        # up to date as ballots move or are reweighed (exact arithmetic: the same sums)
+        self._votes: dict[int, Raw] | None = None
+        self._exhausted: Raw | None = None
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -61,16 +65,22 @@ class WeightedPiles:
         return int(self.counts[self.valid].sum())
 
     def pile_votes(self) -> dict[int, Raw]:
-        """The vote on every non-empty pile, by candidate."""
-        live = self.top >= 0
-        return self._sum_by(self.top[live].astype(np.int64), self.value_of[live], self.counts[live])
+        """The vote on every non-empty pile, by candidate (in candidate order)."""
+        if self._votes is None:
+            live = self.top >= 0
+            self._votes = self._sum_by(
+                self.top[live].astype(np.int64), self.value_of[live], self.counts[live]
+            )
+        return dict(sorted(self._votes.items()))
 
     def exhausted_votes(self) -> Raw:
-        rows = (self.top == EXHAUSTED) & self.valid
-        sums = self._sum_by(
-            np.zeros(int(rows.sum()), dtype=np.int64), self.value_of[rows], self.counts[rows]
-        )
-        return sums.get(0, self.reckoner.zero)
+        if self._exhausted is None:
+            rows = (self.top == EXHAUSTED) & self.valid
+            sums = self._sum_by(
+                np.zeros(int(rows.sum()), dtype=np.int64), self.value_of[rows], self.counts[rows]
+            )
+            self._exhausted = sums.get(0, self.reckoner.zero)
+        return self._exhausted
 
     def _sum_by(self, keys: IntArray, value_ids: IntArray, counts: IntArray) -> dict[int, Raw]:
         """Sum of count * value by key: integer sums per (key, value), then a few products."""
@@ -114,6 +124,12 @@ class WeightedPiles:
         for old, new in mapping.items():
             table[old] = new
         self.value_of[rows] = table[old_ids]
+        if self._votes is not None:
+            self._votes.pop(candidate, None)
+            if rows.size:
+                self._votes[candidate] = self._sum_by(
+                    np.zeros(rows.size, dtype=np.int64), self.value_of[rows], self.counts[rows]
+                )[0]
 
     def move_on(self, candidates: Iterable[int]) -> dict[int, tuple[dict[int, Raw], Raw]]:
         """Take ``candidates`` out of the count; move their ballots to the next continuing choice.
@@ -129,7 +145,21 @@ class WeightedPiles:
             sums = self._sum_by(dest[mine], self.value_of[rows[mine]], self.counts[rows[mine]])
             exhausted = sums.pop(0, self.reckoner.zero)
             out[c] = ({k - 1: v for k, v in sums.items()}, exhausted)
+        self._moved(cands, out)
         return out
+
+    def _moved(self, cands: list[int], out: dict[int, tuple[dict[int, Raw], Raw]]) -> None:
+        """Keep the piles' votes: the sources' piles are empty, what left them is added."""
+        if self._votes is not None:
+            zero = self.reckoner.zero
+            for c in cands:
+                self._votes.pop(c, None)
+            for to, _ in out.values():
+                for k, v in to.items():
+                    self._votes[k] = self._votes.get(k, zero) + v
+        if self._exhausted is not None:
+            for _, exhausted in out.values():
+                self._exhausted = self._exhausted + exhausted
 
     def _intern(self, value: Raw) -> int:
         vid = self._value_index.get(value)

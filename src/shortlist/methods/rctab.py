@@ -23,6 +23,7 @@ with (``14866`` and ``14866.0000`` are the same number, printed differently).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation, localcontext
@@ -79,6 +80,12 @@ class Fixed(Fraction):
 
     @classmethod
     def of(cls, value: Decimal) -> Fixed:
+        if cls is Fixed:  # a report repeats the same few values (by precinct, by round)
+            return _fixed(str(value))
+        return cls._of(value)
+
+    @classmethod
+    def _of(cls, value: Decimal) -> Fixed:
         out = cls(value)
         exponent = value.as_tuple().exponent
         out.places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -205,6 +212,13 @@ class Slices:
 @register("rctab", RctabRules, "RCTab (Universal RCV Tabulator) rules, report for report.")
 def count_rctab(profile: Profile, rules: RctabRules) -> Result:
     return tabulate(profile, rules)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fixed(text: str) -> Fixed:
+    """:meth:`Fixed.of` the decimal written ``text`` (its digits and scale), made once: a
+    :class:`Fixed` never changes, so equal values can share one."""
+    return Fixed._of(Decimal(text))
 
 
 def tabulate(profile: Profile, rules: RctabRules, slices: Sequence[Slices] = ()) -> RctabResult:

@@ -142,8 +142,12 @@ class Tabulation:
         )
         self.weights = profile.weights
         self.wlist = [int(w) for w in profile.weights.tolist()]
+        # rows (ballot x precinct) share their rankings: each distinct one is kept once, and
+        # a round finds each distinct ranking its choice once (``count_round``)
+        distinct, ranking_of = np.unique(profile.ranks, axis=0, return_inverse=True)
+        self.ranking_of: list[int] = ranking_of.reshape(-1).tolist()
         self.rankings = [
-            [(j + 1, c) for j, c in enumerate(row) if c != SKIP] for row in profile.ranks.tolist()
+            [(j + 1, c) for j, c in enumerate(row) if c != SKIP] for row in distinct.tolist()
         ]
         rows = profile.n_rows
         self.recipient = np.full(rows, UNCOUNTED, dtype=np.int32)
@@ -222,8 +226,9 @@ class Tabulation:
         final = self.uses_surpluses and len(self.winner_round) == self.seats
         on = self.recipient
         staying = (on >= 0) & cont[np.maximum(on, 0)]
+        chosen: dict[int, tuple[int | None, int]] = {}  # by distinct ranking, this round
         for i in np.flatnonzero((self.status == ACTIVE) & ~staying).tolist():
-            self.walk(i, cont, final)
+            self.walk(i, cont, final, chosen)
         self.rounds.append(self.tally_of(cont))
         for view in self.views:
             for k, t in enumerate(self.tally_views(view, cont)):
@@ -231,9 +236,19 @@ class Tabulation:
         self.residual[r] = self.residual.get(r - 1, ZERO)
         self.set_threshold()
 
-    def walk(self, i: int, cont: npt.NDArray[np.bool_], final: bool) -> None:
-        """Find ballot row ``i`` its first continuing choice, or make it inactive."""
-        chosen, status = self.choose(self.rankings[i], cont, final)
+    def walk(
+        self,
+        i: int,
+        cont: npt.NDArray[np.bool_],
+        final: bool,
+        found: dict[int, tuple[int | None, int]],
+    ) -> None:
+        """Find ballot row ``i`` its first continuing choice, or make it inactive (``found``:
+        the choices this round has found so far, by distinct ranking)."""
+        ranking = self.ranking_of[i]
+        if ranking not in found:
+            found[ranking] = self.choose(self.rankings[ranking], cont, final)
+        chosen, status = found[ranking]
         value = self.value(i)
         if value > 0:
             source = int(self.recipient[i])

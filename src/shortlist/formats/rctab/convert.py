@@ -486,8 +486,8 @@ def tabulated_snapshots(config: ContestConfig) -> Snapshots:
     logged: dict[int, dict[int, Allocation]] = {}
 
     class Recording(Tabulation):
-        def walk(self, i: int, cont: Any, final: bool) -> None:
-            super().walk(i, cont, final)
+        def walk(self, i: int, cont: Any, final: bool, found: Any) -> None:
+            super().walk(i, cont, final, found)
             data = list(self.alloc.get(i, {}).items())
             if int(self.recipient[i]) >= 0:
                 data.append((int(self.recipient[i]), self.value(i)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -100,3 +101,20 @@ def test_tie_policy_order_and_lot_are_reproducible():
     assert draws[0] == draws[1]
     with pytest.raises(RulesError):
         TiePolicy.parse("coin")
+
+
+@pytest.mark.parametrize("denominator", [1, 1000, 3])
+def test_a_value_of_thousands_of_digits_is_written_whole(denominator: int) -> None:
+    """Exact counts (Meek's, in fractions) can outgrow the 4,300 digits Python's ``str`` writes
+    by default (Hypothesis found one): they are written whole, and read back exactly."""
+    value = Fraction(7**6000 + 1, denominator)  # 5,071 digits
+    text = to_decimal_string(value)
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        numerator, _, below = text.partition("/")
+        whole, _, decimals = numerator.partition(".")
+        read = Fraction(int(whole + decimals), 10 ** len(decimals)) / int(below or "1")
+    finally:
+        sys.set_int_max_str_digits(limit)
+    assert read == value and len(text) > 5000

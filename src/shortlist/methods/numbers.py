@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import MAX_PREC, Decimal, localcontext
 from fractions import Fraction
 
 ZERO = Fraction(0)
@@ -81,7 +81,7 @@ def to_decimal_string(x: Fraction, places: int | None = None) -> str:
         q = Decimal(t.numerator) / Decimal(t.denominator)
         return f"{q.quantize(Decimal(1).scaleb(-places)):f}" if places else str(int(t))
     if x.denominator == 1:
-        return str(x.numerator)
+        return _text(x.numerator)
     if is_finite_decimal(x):
         digits = 0
         d = x.denominator
@@ -91,9 +91,19 @@ def to_decimal_string(x: Fraction, places: int | None = None) -> str:
         scaled = x * 10**digits
         sign = "-" if scaled < 0 else ""
         n = abs(scaled.numerator)
-        s = str(n).rjust(digits + 1, "0")
+        s = _text(n).rjust(digits + 1, "0")
         return f"{sign}{s[:-digits]}.{s[-digits:]}".rstrip("0").rstrip(".")
-    return f"{x.numerator}/{x.denominator}"
+    return f"{_text(x.numerator)}/{_text(x.denominator)}"
+
+
+def _text(n: int) -> str:
+    """An integer's decimal digits, however many: exact counts (Meek's, with fractions) can
+    outgrow the 4,300 digits Python's ``str`` converts by default."""
+    if n.bit_length() < 14_000:
+        return str(n)
+    with localcontext() as context:
+        context.prec = MAX_PREC
+        return str(Decimal(n))
 
 
 def parse_number(text: str) -> Fraction:

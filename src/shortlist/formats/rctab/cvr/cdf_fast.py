@@ -30,6 +30,8 @@ from collections import Counter
 from itertools import accumulate, islice
 from typing import TYPE_CHECKING, Any
 
+from shortlist.formats.rctab.cvr import cdf_bulk
+from shortlist.formats.rctab.cvr.cdf_bulk import BALLOT, SNAPSHOT, UNIT
 from shortlist.formats.rctab.cvr.records import CastVoteRecord, CvrSource
 
 if TYPE_CHECKING:
@@ -45,10 +47,6 @@ _CURRENT = re.compile(rb'"CurrentSnapshotId"\s*:\s*("[^"]*")')
 _BALLOT = re.compile(rb'"BallotPrePrintedId"\s*:\s*("[^"]*")')
 _UNIT = re.compile(rb'"BallotStyleUnitId"\s*:\s*("[^"]*")')
 _NAMED = b'"CurrentSnapshotId"'
-#: The tokens the ids become (a backslash: no CVR text of the fast path holds one).
-SNAPSHOT = b'"\\u0000snapshot"'
-BALLOT = b'"\\u0000ballot"'
-UNIT = b'"\\u0000unit"'
 _PLACED = re.compile(
     rb'"(?:@id|CurrentSnapshotId)"\s*:\s*' + re.escape(SNAPSHOT)
     + rb'|"BallotPrePrintedId"\s*:\s*' + re.escape(BALLOT)
@@ -69,6 +67,13 @@ def count_json(
 
     ``decode(cvr, line, record_id)`` is the exact reader's record of one decoded CVR.
     """
+    try:
+        with source.path.open("rb") as handle:
+            found = _count_in_bulk(handle, election, decode)
+        if found is not None:
+            return found
+    except Exception:  # cdf_bulk.Doubt and any other: the CVRs are read the other way
+        pass
     try:
         with source.path.open("rb") as handle:
             return _count(handle, election, decode)
@@ -152,10 +157,63 @@ def _count(handle: Any, election: Election, decode: Decode) -> list[tuple[CastVo
         text, offset = held + more, 0
         if len(text) > 4 * _CHUNK:
             raise _Refused("no separator found")
+    return _finish(handle, texts, text + more, offset, line, sep, election, decode)
+
+
+def _count_in_bulk(
+    handle: Any, election: Election, decode: Decode
+) -> list[tuple[CastVoteRecord, int]] | None:
+    """As :func:`_count`, the CVR lines grouped by :mod:`.cdf_bulk` (None: not one CVR a
+    line)."""
+    text = handle.read(_CHUNK)
+    opening = _OPENING.match(text)
+    if opening is None:
+        raise _Refused("the report does not open with its CVR array")
+    start = opening.end() - 1
+    text, sep = _first(handle, text, start)
+    if sep != cdf_bulk.SEPARATOR:
+        return None
+    line = 1 + text.count(b"\n", 0, start)
+    grouping = cdf_bulk.Grouping()
+    buffer, pos = bytearray(text), start
+    while True:
+        pos, ended = grouping.take(buffer, pos)
+        more = b"" if ended else handle.read(_CHUNK)
+        if not more:
+            break
+        buffer = buffer[pos:] + more
+        pos = 0
+        if len(buffer) > 4 * _CHUNK:
+            raise _Refused("no separator found")
+    ballot_ids = 1 if grouping.present.get(cdf_bulk.BALLOT_KEY) else 0
+    texts = _Texts()
+    for key, count, first, ballot in grouping.distinct(
+        lambda general: _check(general.replace(UNIT, b'""'), ballot_ids)
+    ):
+        texts.counts[key] = count
+        texts.first[key] = (line + first, ballot)
+    if len(texts.counts) > MAX_DISTINCT:
+        raise _Refused("too many distinct CVRs")
+    text = bytes(buffer[pos:])
+    return _finish(handle, texts, text, 1, line + grouping.lines, sep, election, decode)
+
+
+def _finish(
+    handle: Any,
+    texts: _Texts,
+    text: bytes,
+    offset: int,
+    line: int,
+    sep: bytes,
+    election: Election,
+    decode: Decode,
+) -> list[tuple[CastVoteRecord, int]]:
+    """The CVRs from ``offset`` (after a CVR's ``{``) to the end of the array, the last one
+    decoded exactly, and the members after the array checked."""
     rest = handle.read(4 * _CHUNK + 1)  # what is left after the CVRs: the members after them
     if len(rest) > 4 * _CHUNK:
         raise _Refused("a CVR names no snapshot, or the report goes on long after its CVRs")
-    text += more + rest
+    text += rest
     pieces = text[offset:].split(sep)
     # the members after the array may hold the separator too: the last CVR is the last piece
     # naming a snapshot, decoded exactly from its start (what follows it must close the array)

@@ -1,0 +1,420 @@
+"""CDF JSON CVRs written one a line, grouped with numpy, without a Python object per CVR.
+
+:mod:`.cdf_fast` counts the CVR texts of a report, ids replaced by tokens, before decoding the
+distinct ones. For a report written one CVR a line (``},\\n{`` between CVRs) this module does
+that counting over each read as a whole:
+
+1. the lines are found (``\\n``), and a line is taken only if it ends ``},`` and the next one
+   opens with ``{``;
+2. in each line, the values of ``CurrentSnapshotId``, ``BallotPrePrintedId`` and
+   ``BallotStyleUnitId`` are found by their keys (``"Key":"``, exactly once a line), and so
+   are the ``@id`` values equal to the line's ``CurrentSnapshotId``; each value is overwritten
+   in place by a byte of its own (1, 2, 3: no JSON text holds them raw; a read that does is
+   refused);
+3. each line gets a 64-bit hash of its overwritten bytes (a polynomial over its 8-byte words,
+   with its first and last bytes, its length and where it starts in a word): lines with the
+   same hash form a group, whose first line stands for it;
+4. the group is VERIFIED, not trusted: the representatives of the lines, joined, must equal
+   the read byte for byte. So a hash collision, or anything the hash missed, refuses the file.
+
+At the end each group becomes the text :mod:`.cdf_fast` would have counted (the overwritten
+values as its tokens, the unit's value put back), and :mod:`.cdf_fast` decodes them. Before
+that, the ids' values must appear nowhere else in the CVRs: none may equal any string of the
+distinct texts or any unit's value (a check that can only refuse too often, never too little).
+
+Anything else raises :class:`Doubt`; the caller then reads the file the other way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Array = npt.NDArray[Any]
+
+#: The only separator between CVRs read here: one CVR a line.
+SEPARATOR = b"},\n{"
+SNAPSHOT_BYTE, BALLOT_BYTE, UNIT_BYTE = 1, 2, 3
+#: An id's value is at most WIDTH - 1 bytes (a longer one: refused).
+WIDTH = 16
+#: More groups than this (lines that differ in more than the ids): refused.
+MAX_GROUPS = 1 << 19
+_CURRENT = b'"CurrentSnapshotId":"'
+_BALLOT = b'"BallotPrePrintedId":"'
+_UNIT = b'"BallotStyleUnitId":"'
+_ID = b'"@id":"'
+BALLOT_KEY = _BALLOT
+_BASE = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
+_MIX = np.array([0xD6E8FEB86659FD93, 0xA0761D6478BD642F, 0xE7037ED1A0B428DB, 0x8EBC6AF09C88C6E3])
+_BLOCK = 1 << 18
+_BYTE_OF = np.uint64(0x0102030405060708)  # 2 ** (8 * k) times this: k + 1 in the top byte
+_STRING = re.compile(rb'"([^"]*)"')
+#: The tokens :mod:`.cdf_fast` puts for the ids (a backslash: no CVR it counts holds one).
+SNAPSHOT = b'"\\u0000snapshot"'
+BALLOT = b'"\\u0000ballot"'
+UNIT = b'"\\u0000unit"'
+
+
+class Doubt(Exception):
+    """Something the bulk grouping cannot vouch for: read the file another way."""
+
+
+def positions(a: Array, lo: int, hi: int, wanted: bytes) -> Array:
+    """Where the bytes ``wanted`` stand in ``a[lo:hi]``, ascending: compared a block at a
+    time (in the cache), the words holding one found first (numpy's flatnonzero is slow on
+    bytes), each word's bytes by its lowest set bit, one after the other."""
+    found = [np.zeros(0, np.int64)]
+    seen, more = np.empty(_BLOCK, bool), np.empty(_BLOCK, bool)
+    for at in range(lo, hi, _BLOCK):
+        part = a[at : min(at + _BLOCK, hi)]
+        hits, other = seen[: len(part)], more[: len(part)]
+        np.equal(part, wanted[0], out=hits)
+        for byte in wanted[1:]:
+            hits |= np.equal(part, byte, out=other)
+        whole = len(part) // 8 * 8
+        words = hits[:whole].view("<u8")
+        index = np.flatnonzero(words)
+        bits = words[index]
+        while len(bits):
+            low = bits & (~bits + np.uint64(1))  # the lowest set bit: 2 ** (8 * byte)
+            found.append(at + index * 8 + ((low * _BYTE_OF) >> np.uint64(56)).astype(np.int64) - 1)
+            bits ^= low
+            index, bits = index[bits != 0], bits[bits != 0]
+        found.append(at + whole + np.flatnonzero(hits[whole:]))
+    out = np.concatenate(found)
+    out.sort()
+    return out
+
+
+def spans(a: Array, start: Array, width: int) -> Array:
+    """The ``width`` bytes from each of ``start`` (a copy: one row each)."""
+    items = np.ndarray((len(a) - width + 1,), f"V{width}", a, strides=(1,))
+    rows: Array = items[start].view(np.uint8).reshape(-1, width)
+    return rows
+
+
+def _after(a: Array, at: Array, marker: bytes, anchor: int) -> Array:
+    """Where the values may start after ``marker``, among the hits ``at`` of its byte at
+    ``anchor``: the marker's last 8 bytes are checked here, the whole marker in each distinct
+    text (:meth:`Grouping._general`): lines equal to a group's first have it in one place."""
+    value = at - anchor + len(marker)
+    value = value[(value >= 8) & (value < len(a))]
+    tail = marker[-8:].rjust(8, b"\0")
+    mask = np.uint64(int.from_bytes(bytes(0 if c == 0 else 255 for c in tail), "little"))
+    ends = spans(a, value - 8, 8).view("<u8").ravel() & mask
+    kept: Array = value[ends == np.uint64(int.from_bytes(tail, "little"))]
+    return kept
+
+
+@dataclass(frozen=True)
+class _Values:
+    """String values starting at ``start``: their lengths and bytes (zero-padded)."""
+
+    start: Array
+    length: Array
+    padded: Array  # (n, WIDTH) uint8
+
+    @classmethod
+    def read(cls, a: Array, start: Array) -> _Values:
+        """The values starting at ``start`` (``a`` holds WIDTH bytes beyond each)."""
+        window = spans(a, start, WIDTH)
+        quote = window == ord('"')
+        length = quote.argmax(axis=1)
+        if not quote[np.arange(len(start)), length].all():
+            raise Doubt("an id's value longer than the bulk reader takes")
+        inside = np.arange(WIDTH) < length[:, None]
+        if ((window < 0x20) & inside).any():
+            raise Doubt("a control byte in an id's value")
+        window[~inside] = 0
+        return cls(start, length, window)
+
+    def codes(self) -> Array:
+        """A 64-bit code of each value: equal values, equal codes."""
+        return _code(self.padded, self.length)
+
+    def same(self, other: _Values, rows: Array) -> Array:
+        """Whether each value equals ``other``'s at ``rows``."""
+        same: Array = (self.padded == other.padded[rows]).all(axis=1)
+        same &= self.length == other.length[rows]
+        return same
+
+    def blank(self, a: Array, byte: int) -> None:
+        """Overwrite the values in ``a`` with ``byte``."""
+        for k in range(int(self.length.max(initial=0))):
+            a[self.start[self.length > k] + k] = byte
+
+    def text(self, row: int) -> bytes:
+        return self.padded[row, : self.length[row]].tobytes()
+
+
+def _code(padded: Array, length: Array) -> Array:
+    words = np.ascontiguousarray(padded).view("<u8")
+    with np.errstate(over="ignore"):
+        mixed = (words * _MIX[: WIDTH // 8]).sum(axis=1, dtype=np.uint64)
+        coded: Array = mixed ^ (length.astype(np.uint64) * np.uint64(_MIX[0]))
+        return coded
+
+
+def string_codes(strings: set[bytes]) -> Array:
+    """The codes of the strings short enough to be an id's value."""
+    short = sorted(s for s in strings if len(s) < WIDTH)
+    padded = np.zeros((len(short), WIDTH), np.uint8)
+    for row, s in enumerate(short):
+        padded[row, : len(s)] = np.frombuffer(s, np.uint8)
+    return _code(padded, np.array([len(s) for s in short], np.int64))
+
+
+class _Powers:
+    """BASE**j and its inverse**j modulo 2**64, grown as needed."""
+
+    def __init__(self) -> None:
+        self.up = self.down = np.ones(1, np.uint64)
+
+    def take(self, n: int) -> tuple[Array, Array]:
+        if len(self.up) < n:
+            size = max(n, 2 * len(self.up))
+            self.up = _powers(_BASE, size)
+            self.down = _powers(pow(_BASE, -1, 1 << 64), size)
+        return self.up[:n], self.down[:n]
+
+
+def _powers(x: int, n: int) -> Array:
+    factors = np.full(n, x, np.uint64)
+    factors[0] = 1
+    with np.errstate(over="ignore"):
+        return np.cumprod(factors, dtype=np.uint64)
+
+
+def line_hashes(words: Array, start: Array, end: Array, powers: _Powers) -> Array:
+    """A hash of the bytes ``[start, end)`` of each line (``words``: the read as
+    little-endian 8-byte words, one more than the lines reach)."""
+    first, stop = (start + 7) // 8, end // 8  # the words wholly inside each line
+    if (stop <= first).any():
+        raise Doubt("a line too short to hash")
+    base = int(first[0])
+    up, down = powers.take(int(stop[-1]) - base)
+    with np.errstate(over="ignore"):
+        sums = np.concatenate((np.zeros(1, np.uint64), np.cumsum(words[base : stop[-1]] * up)))
+        whole = (sums[stop - base] - sums[first - base]) * down[first - base]
+        head = first * 8 - start  # bytes of the line in the word before ``first``
+        shift = (8 * (8 - np.maximum(head, 1))).astype(np.uint64)
+        heads = np.where(head > 0, words[np.maximum(first - 1, 0)] >> shift, 0)
+        tail = end - stop * 8  # bytes of the line in the word ``stop``
+        tails = words[stop] & ((np.uint64(1) << (8 * tail).astype(np.uint64)) - np.uint64(1))
+        mixed = whole * np.uint64(_MIX[0]) + heads.astype(np.uint64) * np.uint64(_MIX[1])
+        mixed += tails * np.uint64(_MIX[2]) + (end - start).astype(np.uint64) * np.uint64(_MIX[3])
+        hashes: Array = mixed + (start % 8).astype(np.uint64) * np.uint64(_BASE)
+        return hashes
+
+
+@dataclass
+class Grouping:
+    """The CVR lines taken so far, grouped: ``take`` each read, then ``distinct``."""
+
+    lines: int = 0  # lines taken
+    present: dict[bytes, bool] = field(default_factory=dict)  # key -> in every line (or none)
+    keys: Array = field(default_factory=lambda: np.zeros(0, np.uint64))  # sorted hashes
+    numbers: Array = field(default_factory=lambda: np.zeros(0, np.int64))  # their groups
+    reps: list[bytes] = field(default_factory=list)  # each group's first line, overwritten
+    units: dict[bytes, int] = field(default_factory=dict)  # unit value -> its number
+    pairs: list[Array] = field(default_factory=list)  # per read: group << 24 | unit
+    counts: list[Array] = field(default_factory=list)  # per read: lines of each pair
+    firsts: list[Array] = field(default_factory=list)  # per read: each pair's first line
+    ballots: list[_Values] = field(default_factory=list)  # per read: each pair's first id
+    ids: list[Array] = field(default_factory=list)  # codes of every id's value
+    powers: _Powers = field(default_factory=_Powers)
+    table: Array = field(default_factory=lambda: np.zeros(0, object))  # reps, as an array
+
+    def take(self, buffer: bytearray, pos: int) -> tuple[int, bool]:
+        """Group the whole CVR lines of ``buffer`` from ``pos`` (a CVR's ``{``).
+
+        Returns where the first line not taken starts, and whether the CVR lines have ended
+        (a line within the read that does not close as a CVR followed by another)."""
+        a = np.frombuffer(buffer, np.uint8)
+        n = len(a)
+        hits = positions(a, pos, n, b"\nhB@")
+        kinds = a[hits]
+        ends = hits[kinds == ord("\n")]
+        starts = np.concatenate(([pos], ends[:-1] + 1)).astype(np.int64)
+        room = ends + 16 < n  # the next line's '{' and the word after the line are read
+        closes = (a[np.maximum(ends - 2, 0)] == ord("}")) & (a[np.maximum(ends - 1, 0)] == ord(","))
+        closes &= (a[np.minimum(ends + 1, n - 1)] == ord("{")) & (ends - 2 > starts)
+        taken = room & closes
+        m = len(ends) if taken.all() else int(np.argmin(taken))
+        ended = m < len(ends) and bool(room[m])
+        if m:
+            hits = hits[hits < ends[m - 1]]
+            anchors = {byte: hits[kinds[: len(hits)] == byte] for byte in b"hB@"}
+            self._group(buffer, a, starts[:m], ends[:m], anchors)
+            pos = int(ends[m - 1]) + 1
+        return pos, ended
+
+    def _group(
+        self, buffer: bytearray, a: Array, starts: Array, ends: Array, anchors: dict[int, Array]
+    ) -> None:
+        lo, hi = int(starts[0]), int(ends[-1])
+        for byte in (b"\\", b"\x01", b"\x02", b"\x03"):
+            if buffer.find(byte, lo, hi) >= 0:
+                raise Doubt("a backslash, or a byte the bulk reader writes, in the CVRs")
+        if not buffer[lo:hi].isascii():
+            buffer[lo:hi].decode("utf-8")  # not UTF-8: read the other way, which reports it
+        current = self._each_line(a, starts, anchors, _CURRENT, required=True)
+        assert current is not None
+        ballot = self._each_line(a, starts, anchors, _BALLOT, required=False)
+        unit = self._each_line(a, starts, anchors, _UNIT, required=False)
+        ids = _Values.read(a, _after(a, anchors[ord("@")], _ID, 1))
+        owner = np.searchsorted(starts, ids.start, "right") - 1
+        own = ids.same(current, owner)  # the snapshot ids equal to the current one
+        if ballot is not None and ballot.same(current, np.arange(len(starts))).any():
+            raise Doubt("a ballot id equal to its snapshot id")
+        current.blank(a, SNAPSHOT_BYTE)
+        _Values(ids.start[own], ids.length[own], ids.padded[own]).blank(a, SNAPSHOT_BYTE)
+        for values, fill in ((ballot, BALLOT_BYTE), (unit, UNIT_BYTE)):
+            if values is not None:
+                values.blank(a, fill)
+        words = np.frombuffer(buffer, "<u8", count=len(buffer) // 8)
+        groups = self._groups(line_hashes(words, starts, ends, self.powers), buffer, starts, ends)
+        if len(self.table) < len(self.reps):
+            self.table = np.empty(len(self.reps), object)
+            self.table[:] = self.reps
+        expected = b"\n".join(self.table[groups].tolist())
+        if expected != buffer[lo:hi]:
+            raise Doubt("a line unlike the first of its group (a hash collision)")
+        self._pairs(groups, unit, ballot)
+        self.ids.append(current.codes())
+        if ballot is not None:
+            self.ids.append(ballot.codes())
+        self.lines += len(starts)
+
+    def _each_line(
+        self, a: Array, starts: Array, anchors: dict[int, Array], marker: bytes, *, required: bool
+    ) -> _Values | None:
+        """The values of ``marker``: once in every line, or (unless required) in none, as in
+        the reads before."""
+        anchor = marker.index(b"h" if marker == _CURRENT else b"B")
+        values = _after(a, anchors[marker[anchor]], marker, anchor)
+        present = len(values) > 0
+        if present and (
+            len(values) != len(starts)
+            or (np.searchsorted(starts, values, "right") - 1 != np.arange(len(starts))).any()
+        ):
+            raise Doubt(f"{marker.decode()} not once in every CVR")
+        if (required and not present) or self.present.setdefault(marker, present) != present:
+            raise Doubt(f"{marker.decode()} in some CVRs only")
+        return _Values.read(a, values) if present else None
+
+    def _groups(self, hashes: Array, buffer: bytearray, starts: Array, ends: Array) -> Array:
+        """Each line's group: by its hash, a new group (first line kept) for a new hash."""
+        unique, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+        at = np.searchsorted(self.keys, unique)
+        known = at < len(self.keys)
+        known[known] = self.keys[at[known]] == unique[known]
+        number = np.empty(len(unique), np.int64)
+        number[known] = self.numbers[at[known]]
+        fresh = np.flatnonzero(~known)
+        number[fresh] = len(self.reps) + np.arange(len(fresh))
+        self.reps.extend(bytes(buffer[starts[i] : ends[i]]) for i in first[fresh].tolist())
+        if len(self.reps) > MAX_GROUPS:
+            raise Doubt("too many distinct CVRs")
+        keys = np.concatenate((self.keys, unique[fresh]))
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.numbers = keys[order], np.concatenate((self.numbers, number[fresh]))[order]
+        return number[inverse.ravel()]
+
+    def _pairs(self, groups: Array, unit: _Values | None, ballot: _Values | None) -> None:
+        """Count the lines of each (group, unit) and keep where each pair is first."""
+        units = np.zeros(len(groups), np.int64)
+        if unit is not None:
+            _, first, inverse = np.unique(unit.codes(), return_index=True, return_inverse=True)
+            inverse = inverse.ravel()
+            if not unit.same(unit, first[inverse]).all():
+                raise Doubt("two units' values with one code")
+            named = [self.units.setdefault(unit.text(i), len(self.units)) for i in first.tolist()]
+            units = np.array(named, np.int64)[inverse]
+        if len(self.units) >= 1 << 24:
+            raise Doubt("too many units")
+        pairs, first, counts = np.unique(
+            groups << 24 | units, return_index=True, return_counts=True
+        )
+        self.pairs.append(pairs)
+        self.counts.append(counts)
+        self.firsts.append(first + self.lines)
+        if ballot is not None:
+            self.ballots.append(
+                _Values(ballot.start[first], ballot.length[first], ballot.padded[first])
+            )
+
+    def distinct(self, check: Any) -> list[tuple[bytes, int, int, bytes | None]]:
+        """The distinct CVR texts as :mod:`.cdf_fast` counts them (its tokens for the ids),
+        in the order they first appear: (text, how many lines, the first line's number among
+        the lines taken, its ballot id quoted or None). ``check(text)`` raises for a
+        distinct text (its unit still a token) that must not be counted."""
+        if not self.reps:
+            return []
+        general, texts = self._general()
+        for text in texts:
+            check(text)  # the caller's checks of a distinct text (its unit a token)
+        self._no_id_elsewhere(texts)
+        pairs = np.concatenate(self.pairs)
+        key = general[pairs >> 24] << 24 | (pairs & ((1 << 24) - 1))
+        counts, firsts = np.concatenate(self.counts), np.concatenate(self.firsts)
+        order = np.lexsort((firsts, key))
+        runs = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1]])
+        totals = np.add.reduceat(counts[order], runs)
+        rows = order[runs]  # each key's first pair: its first line and ballot id
+        ballots = None
+        if self.ballots:
+            ballots = _Values(*(np.concatenate([getattr(b, f) for b in self.ballots])
+                                for f in ("start", "length", "padded")))  # fmt: skip
+        units = [b'"' + u + b'"' for u in self.units]
+        cut = [t.split(UNIT) for t in texts] if units else []
+        found = []
+        for i in np.argsort(firsts[rows], kind="stable").tolist():
+            text = texts[key[rows[i]] >> 24]
+            if units:
+                head, tail = cut[key[rows[i]] >> 24]  # one unit a text
+                text = b"".join((head, units[key[rows[i]] & ((1 << 24) - 1)], tail))
+            ballot = None if ballots is None else b'"' + ballots.text(rows[i]) + b'"'
+            found.append((text, int(totals[i]), int(firsts[rows[i]]), ballot))
+        return found
+
+    def _general(self) -> tuple[Array, list[bytes]]:
+        """Each group's text with the tokens for its ids and unit, and the distinct texts;
+        every token must stand where its key does."""
+        joined = np.frombuffer(b"\n".join(self.reps), np.uint8)
+        repeated = (joined[1:] <= UNIT_BYTE) & (joined[1:] == joined[:-1])
+        text = joined[np.concatenate(([True], ~repeated))].tobytes()  # one fill byte a value
+        for byte, token in ((SNAPSHOT_BYTE, SNAPSHOT), (BALLOT_BYTE, BALLOT), (UNIT_BYTE, UNIT)):
+            fill = bytes([byte])
+            text = text.replace(b'"' + fill + b'"', token)
+            if fill in text:
+                raise Doubt("an overwritten value that was not a whole string")
+        numbers: dict[bytes, int] = {}
+        general = [numbers.setdefault(t[1:-2], len(numbers)) for t in text.split(b"\n")]
+        texts = list(numbers)
+        for text in texts:
+            placed = (
+                text.count(_CURRENT[:-1] + SNAPSHOT) + text.count(_ID[:-1] + SNAPSHOT),
+                text.count(_BALLOT[:-1] + BALLOT),
+                text.count(_UNIT[:-1] + UNIT),
+            )
+            if placed != (text.count(SNAPSHOT), text.count(BALLOT), text.count(UNIT)):
+                raise Doubt("an id's value overwritten where its key does not stand")
+        return np.array(general, np.int64), texts
+
+    def _no_id_elsewhere(self, texts: list[bytes]) -> None:
+        """No id's value equals a string of the texts or a unit's value (by code: a
+        coincidence of codes refuses too)."""
+        strings = set(_STRING.findall(b"\n".join(texts)))
+        strings.update(self.units)
+        codes = np.unique(string_codes(strings))
+        ids = np.concatenate(self.ids)
+        if (
+            len(codes)
+            and (codes[np.searchsorted(codes, ids).clip(max=len(codes) - 1)] == ids).any()
+        ):
+            raise Doubt("an id's value elsewhere in the CVRs")

@@ -176,7 +176,7 @@ class _Powers:
 
     def take(self, n: int) -> tuple[Array, Array]:
         if len(self.up) < n:
-            size = max(n, 2 * len(self.up))
+            size = max(n + n // 4, 2 * len(self.up))
             self.up = _powers(_BASE, size)
             self.down = _powers(pow(_BASE, -1, 1 << 64), size)
         return self.up[:n], self.down[:n]
@@ -260,7 +260,7 @@ class Grouping:
         for byte in (b"\\", b"\x01", b"\x02", b"\x03"):
             if buffer.find(byte, lo, hi) >= 0:
                 raise Doubt("a backslash, or a byte the bulk reader writes, in the CVRs")
-        if not buffer[lo:hi].isascii():
+        if not buffer.isascii():
             buffer[lo:hi].decode("utf-8")  # not UTF-8: read the other way, which reports it
         current = self._each_line(a, starts, anchors, _CURRENT, required=True)
         assert current is not None
@@ -282,7 +282,7 @@ class Grouping:
             self.table = np.empty(len(self.reps), object)
             self.table[:] = self.reps
         expected = b"\n".join(self.table[groups].tolist())
-        if expected != buffer[lo:hi]:
+        if len(expected) != hi - lo or not buffer.startswith(expected, lo):
             raise Doubt("a line unlike the first of its group (a hash collision)")
         self._pairs(groups, unit, ballot)
         self.ids.append(current.codes())

@@ -190,24 +190,38 @@ def _powers(x: int, n: int) -> Array:
 
 
 def line_hashes(words: Array, start: Array, end: Array, powers: _Powers) -> Array:
-    """A hash of the bytes ``[start, end)`` of each line (``words``: the read as
-    little-endian 8-byte words, one more than the lines reach)."""
-    first, stop = (start + 7) // 8, end // 8  # the words wholly inside each line
-    if (stop <= first).any():
+    """A hash of the bytes ``[start, end)`` of each line, wherever the line starts in a word
+    (``words``: the read as little-endian 8-byte words, two more than the lines reach).
+
+    The line's own words (its bytes 8k to 8k + 7) are cut from the read's words by shifts,
+    then summed as a polynomial; the last bytes (fewer than 8) are one more word."""
+    first, count = start // 8, (end - start) // 8  # the line's own words: from first, count
+    if (count < 1).any():
         raise Doubt("a line too short to hash")
-    base = int(first[0])
-    up, down = powers.take(int(stop[-1]) - base)
+    base, stop = int(first[0]), int(first[-1] + count[-1])
+    up, down = powers.take(stop - base)
+    offset = (start % 8 * 8).astype(np.uint64)  # bits before the line in its first word
+    room = np.diff(np.append(first, stop)).clip(min=0)
+    by = np.repeat(offset, room)  # each word of the region: its line's offset
     with np.errstate(over="ignore"):
-        sums = np.concatenate((np.zeros(1, np.uint64), np.cumsum(words[base : stop[-1]] * up)))
-        whole = (sums[stop - base] - sums[first - base]) * down[first - base]
-        head = first * 8 - start  # bytes of the line in the word before ``first``
-        shift = (8 * (8 - np.maximum(head, 1))).astype(np.uint64)
-        heads = np.where(head > 0, words[np.maximum(first - 1, 0)] >> shift, 0)
-        tail = end - stop * 8  # bytes of the line in the word ``stop``
-        tails = words[stop] & ((np.uint64(1) << (8 * tail).astype(np.uint64)) - np.uint64(1))
-        mixed = whole * np.uint64(_MIX[0]) + heads.astype(np.uint64) * np.uint64(_MIX[1])
-        mixed += tails * np.uint64(_MIX[2]) + (end - start).astype(np.uint64) * np.uint64(_MIX[3])
-        hashes: Array = mixed + (start % 8).astype(np.uint64) * np.uint64(_BASE)
+        own = np.right_shift(words[base:stop], by)
+        np.subtract(np.uint64(63), by, out=by)
+        np.left_shift(words[base + 1 : stop + 1], by, out=by)
+        by <<= np.uint64(1)
+        own |= by
+        own *= up
+        sums = np.empty(len(own) + 1, np.uint64)
+        sums[0] = 0
+        np.cumsum(own, out=sums[1:])
+        whole = (sums[first + count - base] - sums[first - base]) * down[first - base]
+        last = first + count
+        tail = (words[last] >> offset) | (
+            (words[last + 1] << (np.uint64(63) - offset)) << np.uint64(1)
+        )
+        bits = (8 * ((end - start) % 8)).astype(np.uint64)
+        tail &= (np.uint64(1) << bits) - np.uint64(1)
+        mixed = whole * np.uint64(_MIX[0]) + tail * np.uint64(_MIX[2])
+        hashes: Array = mixed + (end - start).astype(np.uint64) * np.uint64(_MIX[3])
         return hashes
 
 
@@ -240,7 +254,7 @@ class Grouping:
         kinds = a[hits]
         ends = hits[kinds == ord("\n")]
         starts = np.concatenate(([pos], ends[:-1] + 1)).astype(np.int64)
-        room = ends + 16 < n  # the next line's '{' and the word after the line are read
+        room = ends + 24 < n  # the next line's '{' and two words after the line are read
         closes = (a[np.maximum(ends - 2, 0)] == ord("}")) & (a[np.maximum(ends - 1, 0)] == ord(","))
         closes &= (a[np.minimum(ends + 1, n - 1)] == ord("{")) & (ends - 2 > starts)
         taken = room & closes
@@ -366,21 +380,35 @@ class Grouping:
         runs = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1]])
         totals = np.add.reduceat(counts[order], runs)
         rows = order[runs]  # each key's first pair: its first line and ballot id
-        ballots = None
-        if self.ballots:
-            ballots = _Values(*(np.concatenate([getattr(b, f) for b in self.ballots])
-                                for f in ("start", "length", "padded")))  # fmt: skip
+        first = np.argsort(firsts[rows], kind="stable")
+        rows, totals = rows[first], totals[first]
+        ids = self._ballot_ids(rows)
         units = [b'"' + u + b'"' for u in self.units]
         cut = [t.split(UNIT) for t in texts] if units else []
         found = []
-        for i in np.argsort(firsts[rows], kind="stable").tolist():
-            text = texts[key[rows[i]] >> 24]
+        whole = zip(
+            (key[rows] >> 24).tolist(),
+            (key[rows] & ((1 << 24) - 1)).tolist(),
+            totals.tolist(),
+            firsts[rows].tolist(),
+            ids,
+            strict=True,
+        )
+        for text_number, unit_number, total, line, ballot in whole:
+            text = texts[text_number]
             if units:
-                head, tail = cut[key[rows[i]] >> 24]  # one unit a text
-                text = b"".join((head, units[key[rows[i]] & ((1 << 24) - 1)], tail))
-            ballot = None if ballots is None else b'"' + ballots.text(rows[i]) + b'"'
-            found.append((text, int(totals[i]), int(firsts[rows[i]]), ballot))
+                head, tail = cut[text_number]  # one unit a text
+                text = b"".join((head, units[unit_number], tail))
+            found.append((text, total, line, ballot))
         return found
+
+    def _ballot_ids(self, rows: Array) -> list[bytes | None]:
+        """The quoted ballot ids of the pairs ``rows`` (None: the CVRs have none)."""
+        if not self.ballots:
+            return [None] * len(rows)
+        lengths = np.concatenate([b.length for b in self.ballots])[rows].tolist()
+        padded = np.concatenate([b.padded for b in self.ballots])[rows].tobytes()
+        return [b'"' + padded[WIDTH * i : WIDTH * i + n] + b'"' for i, n in enumerate(lengths)]
 
     def _general(self) -> tuple[Array, list[bytes]]:
         """Each group's text with the tokens for its ids and unit, and the distinct texts;

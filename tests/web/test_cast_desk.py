@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -128,7 +129,8 @@ def test_casts_arriving_together_are_batched_and_all_kept(
                 )
             )
 
-    answers = asyncio.run(cast_all())
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own (another test's may be running)
+        answers = thread.submit(lambda: asyncio.run(cast_all())).result()
     assert [a.status_code for a in answers] == [200] * len(members), [a.text for a in answers]
     assert sum(sizes) == len(members) and len(sizes) < len(members)
     assert sorted(trackers(member_site)) == sorted(a.json()["tracker"] for a in answers)

@@ -56,6 +56,7 @@ ids = st.sampled_from(["", "7", "0042", "x-1", "a b", "é", "s-" + "9" * 12])
     repeat=st.integers(1, 4),
     chunk=st.sampled_from([4096, 9000, 1 << 23]),
     block=st.sampled_from([64, 1 << 18]),
+    by_keys=st.booleans(),
 )
 def test_bulk_counts_what_the_previous_fast_path_counts(
     tmp_path: Path,
@@ -64,9 +65,12 @@ def test_bulk_counts_what_the_previous_fast_path_counts(
     repeat: int,
     chunk: int,
     block: int,
+    by_keys: bool,
 ) -> None:
     monkeypatch.setattr(cdf_fast, "_CHUNK", chunk)
     monkeypatch.setattr(cdf_bulk, "_BLOCK", block)
+    if by_keys:  # the ids looked for by their keys, never where the first line has them
+        monkeypatch.setattr(cdf_bulk.Grouping, "_where_the_first_has_them", lambda *a: None)
     path = lines_report(tmp_path / "r.json", ballots * repeat)
     try:
         counted = bulk(path)
@@ -241,11 +245,24 @@ def test_a_snapshot_id_equal_to_the_ballot_id_is_declined(tmp_path: Path) -> Non
 
 
 def test_an_older_snapshot_keeps_its_own_id(tmp_path: Path) -> None:
-    """@id values other than the current snapshot's stay in the text (and stay exact)."""
+    """@id values other than the current snapshot's stay in the text (and stay exact); the
+    first @id of a line is not the current one: the ids are looked for by their keys."""
     specs = [([(0, [(n % 3, 1, False)])], n % 2, True) for n in range(10)]
     path = lines_report(tmp_path / "r.json", specs)
     assert bulk(path) == previous(path)
     same_as_exact(path)
+
+
+def test_ids_where_the_first_line_has_them(tmp_path: Path) -> None:
+    path = plain(tmp_path)
+    grouping = cdf_bulk.Grouping()
+    buffer = bytearray(path.read_bytes())
+    grouping.take(buffer, buffer.index(b"{", 2))
+    assert grouping.lines == 11  # all but the last CVR (whose line closes the array)
+    text = bytes(buffer)
+    assert text.count(b'"@id":"\x01') == text.count(b'"CurrentSnapshotId":"\x01') == 11
+    assert text.count(b'"BallotStyleUnitId":"\x03') == 11
+    assert len(grouping.reps) == 4  # two ballots, ids of one digit or two
 
 
 def test_markers_are_found_exactly(tmp_path: Path) -> None:

@@ -97,16 +97,32 @@ def spans(a: Array, start: Array, width: int) -> Array:
     return rows
 
 
+def _marked(a: Array, value: Array, marker: bytes) -> bool:
+    """Whether the last 8 bytes of ``marker`` (all of it, if shorter) stand before each
+    value (the whole marker is checked in each distinct text)."""
+    if len(value) and (value.min() < 8 or value.max() + WIDTH > len(a)):
+        return False
+    return bool((_tails(a, value, marker) == _tail(marker)).all())
+
+
+def _tail(marker: bytes) -> np.uint64:
+    return np.uint64(int.from_bytes(marker[-8:].rjust(8, b"\0"), "little"))
+
+
+def _tails(a: Array, value: Array, marker: bytes) -> Array:
+    """The 8 bytes before each value, those beyond a shorter marker zeroed."""
+    mask = np.uint64((1 << 64) - (1 << 8 * (8 - min(len(marker), 8))))
+    tails: Array = spans(a, value - 8, 8).view("<u8").ravel() & mask
+    return tails
+
+
 def _after(a: Array, at: Array, marker: bytes, anchor: int) -> Array:
     """Where the values may start after ``marker``, among the hits ``at`` of its byte at
     ``anchor``: the marker's last 8 bytes are checked here, the whole marker in each distinct
     text (:meth:`Grouping._general`): lines equal to a group's first have it in one place."""
     value = at - anchor + len(marker)
-    value = value[(value >= 8) & (value < len(a))]
-    tail = marker[-8:].rjust(8, b"\0")
-    mask = np.uint64(int.from_bytes(bytes(0 if c == 0 else 255 for c in tail), "little"))
-    ends = spans(a, value - 8, 8).view("<u8").ravel() & mask
-    kept: Array = value[ends == np.uint64(int.from_bytes(tail, "little"))]
+    value = value[(value >= 8) & (value + WIDTH <= len(a))]
+    kept: Array = value[_tails(a, value, marker) == _tail(marker)]
     return kept
 
 
@@ -131,6 +147,20 @@ class _Values:
             raise Doubt("a control byte in an id's value")
         window[~inside] = 0
         return cls(start, length, window)
+
+    @classmethod
+    def ending(cls, a: Array, closing: Array) -> _Values | None:
+        """The values whose closing quotes are at ``closing`` (None: not all are values)."""
+        if len(closing) and (closing.min() < WIDTH or closing.max() + WIDTH > len(a)):
+            return None
+        quote = spans(a, closing - WIDTH, WIDTH)[:, ::-1] == ord('"')
+        if not quote.any(axis=1).all():
+            return None
+        values = cls.read(a, closing - quote.argmax(axis=1))
+        return values if (values.start + values.length == closing).all() else None
+
+    def subset(self, rows: Array) -> _Values:
+        return _Values(self.start[rows], self.length[rows], self.padded[rows])
 
     def codes(self) -> Array:
         """A 64-bit code of each value: equal values, equal codes."""
@@ -225,6 +255,9 @@ def line_hashes(words: Array, start: Array, end: Array, powers: _Powers) -> Arra
         return hashes
 
 
+_Found = tuple[_Values, "_Values | None", "_Values | None", _Values]  # current, ballot, unit, @id
+
+
 @dataclass
 class Grouping:
     """The CVR lines taken so far, grouped: ``take`` each read, then ``distinct``."""
@@ -250,9 +283,7 @@ class Grouping:
         (a line within the read that does not close as a CVR followed by another)."""
         a = np.frombuffer(buffer, np.uint8)
         n = len(a)
-        hits = positions(a, pos, n, b"\nhB@")
-        kinds = a[hits]
-        ends = hits[kinds == ord("\n")]
+        ends = positions(a, pos, n, b"\n")
         starts = np.concatenate(([pos], ends[:-1] + 1)).astype(np.int64)
         room = ends + 24 < n  # the next line's '{' and two words after the line are read
         closes = (a[np.maximum(ends - 2, 0)] == ord("}")) & (a[np.maximum(ends - 1, 0)] == ord(","))
@@ -261,32 +292,30 @@ class Grouping:
         m = len(ends) if taken.all() else int(np.argmin(taken))
         ended = m < len(ends) and bool(room[m])
         if m:
-            hits = hits[hits < ends[m - 1]]
-            anchors = {byte: hits[kinds[: len(hits)] == byte] for byte in b"hB@"}
-            self._group(buffer, a, starts[:m], ends[:m], anchors)
+            self._group(buffer, a, starts[:m], ends[:m])
             pos = int(ends[m - 1]) + 1
         return pos, ended
 
-    def _group(
-        self, buffer: bytearray, a: Array, starts: Array, ends: Array, anchors: dict[int, Array]
-    ) -> None:
+    def _group(self, buffer: bytearray, a: Array, starts: Array, ends: Array) -> None:
         lo, hi = int(starts[0]), int(ends[-1])
         for byte in (b"\\", b"\x01", b"\x02", b"\x03"):
             if buffer.find(byte, lo, hi) >= 0:
                 raise Doubt("a backslash, or a byte the bulk reader writes, in the CVRs")
         if not buffer.isascii():
             buffer[lo:hi].decode("utf-8")  # not UTF-8: read the other way, which reports it
-        current = self._each_line(a, starts, anchors, _CURRENT, required=True)
-        assert current is not None
-        ballot = self._each_line(a, starts, anchors, _BALLOT, required=False)
-        unit = self._each_line(a, starts, anchors, _UNIT, required=False)
-        ids = _Values.read(a, _after(a, anchors[ord("@")], _ID, 1))
-        owner = np.searchsorted(starts, ids.start, "right") - 1
-        own = ids.same(current, owner)  # the snapshot ids equal to the current one
+        try:
+            found = self._where_the_first_has_them(buffer, a, starts, ends)
+        except Doubt:  # not values where the first line has them
+            found = None
+        if found is None:
+            hits = positions(a, lo, hi, b"hB@")
+            kinds = a[hits]
+            found = self._by_their_keys(a, starts, {b: hits[kinds == b] for b in b"hB@"})
+        current, ballot, unit, own = found
         if ballot is not None and ballot.same(current, np.arange(len(starts))).any():
             raise Doubt("a ballot id equal to its snapshot id")
+        own.blank(a, SNAPSHOT_BYTE)
         current.blank(a, SNAPSHOT_BYTE)
-        _Values(ids.start[own], ids.length[own], ids.padded[own]).blank(a, SNAPSHOT_BYTE)
         for values, fill in ((ballot, BALLOT_BYTE), (unit, UNIT_BYTE)):
             if values is not None:
                 values.blank(a, fill)
@@ -303,6 +332,53 @@ class Grouping:
         if ballot is not None:
             self.ids.append(ballot.codes())
         self.lines += len(starts)
+
+    def _by_their_keys(self, a: Array, starts: Array, anchors: dict[int, Array]) -> _Found:
+        """The ids found by their keys anywhere in the lines (``anchors``: where the keys'
+        rare bytes are)."""
+        current = self._each_line(a, starts, anchors, _CURRENT, required=True)
+        assert current is not None
+        ballot = self._each_line(a, starts, anchors, _BALLOT, required=False)
+        unit = self._each_line(a, starts, anchors, _UNIT, required=False)
+        ids = _Values.read(a, _after(a, anchors[ord("@")], _ID, 1))
+        own = ids.same(current, np.searchsorted(starts, ids.start, "right") - 1)
+        return current, ballot, unit, ids.subset(own)
+
+    def _where_the_first_has_them(
+        self, buffer: bytearray, a: Array, starts: Array, ends: Array
+    ) -> _Found | None:
+        """The ids where the first line has them, if every line has them there: the ballot
+        id, the unit and the snapshot's ``@id`` at the same distance from the line's start or
+        the value before; ``CurrentSnapshotId`` at the same distance from the line's end.
+        None: look for them by their keys."""
+        first = bytes(buffer[starts[0] : ends[0]])
+        where = {key: first.find(key) for key in (_BALLOT, _UNIT, _ID)}
+        if where[_ID] < 0 or any(
+            self.present.get(key, where[key] >= 0) != (where[key] >= 0) for key in (_BALLOT, _UNIT)
+        ):
+            return None
+        since, since_first = starts, int(starts[0])  # the previous value's end, in each line
+        found: dict[bytes, _Values] = {}
+        for key in sorted((k for k in where if where[k] >= 0), key=where.__getitem__):
+            start = since + (int(starts[0]) + where[key] + len(key) - since_first)
+            if not _marked(a, start, key):
+                return None
+            found[key] = _Values.read(a, start)
+            since = start + found[key].length
+            since_first = int(since[0])
+        key_at = first.rfind(_CURRENT)
+        if key_at < 0 or b'"' not in first[key_at + len(_CURRENT) :]:
+            return None
+        closing = first.index(b'"', key_at + len(_CURRENT)) + int(starts[0])
+        current = _Values.ending(a, ends - (int(ends[0]) - closing))
+        if current is None or not _marked(a, current.start, _CURRENT):
+            return None
+        ids = found[_ID]
+        if not ids.same(current, np.arange(len(starts))).all():
+            return None
+        for key in (_BALLOT, _UNIT):
+            self.present.setdefault(key, key in found)
+        return current, found.get(_BALLOT), found.get(_UNIT), ids
 
     def _each_line(
         self, a: Array, starts: Array, anchors: dict[int, Array], marker: bytes, *, required: bool

@@ -368,20 +368,32 @@ Notes:
   verifying against its group's first: about 1.5 s, no faster than the bytes path), pyarrow's
   `split_pattern` + `replace_substring_regex` (3.4 s for the regular expression alone),
   inflating in a child process (no less work on the main thread).
-* CDF JSON (`cvr/cdf_fast.py`): the CVR array is cut at the separator the file uses between
-  CVRs, each CVR's `CurrentSnapshotId` (and the snapshot ids equal to it) and
-  `BallotPrePrintedId` are replaced by fixed tokens, identical texts are counted, and only the
-  distinct texts are decoded, by the exact reader's own code, once per ballot: texts that
-  differ only in `BallotStyleUnitId` share one decode (2,959 instead of 29,884 here). Anything
-  it cannot vouch for (a backslash in the CVRs, the ids' values elsewhere in a CVR, a piece
-  that is not one JSON object, members after the array that differ from the ones the count
-  used, too many distinct texts) sends the file to the exact record-by-record decoder. At 10^6
-  CVRs (548 MiB) the per-CVR work dominates: cutting the CVRs (~1.0 s), the two
-  regular-expression passes for the ids (~1.4 s), the two replacements per CVR (~2.1 s),
-  counting (~0.4 s), then decoding (~0.45 s, was ~1.05 s). Tried and dropped: blanking the ids
-  in place (numpy, `bytes.find`) instead of replacing them: no faster, as finding three keys
-  per CVR and the ids' varying lengths (twice the distinct texts) cost what the replacements
-  saved. Under 3 s would need the CVRs grouped without a Python object per CVR.
+* CDF JSON (`cvr/cdf_bulk.py`, `cvr/cdf_fast.py`): a report written one CVR a line (`},\\n{`
+  between CVRs, as here) is grouped in bulk with numpy, without a Python object per CVR. Per
+  8 MiB read: the lines are found (`\\n`, its words first: numpy's `flatnonzero` is slow on
+  bytes); the ids (`BallotPrePrintedId`, `BallotStyleUnitId`, the snapshot's `@id`,
+  `CurrentSnapshotId`) are looked for where the read's first line has them (same distance
+  from the line's start or the value before it; the current snapshot id from the line's end),
+  their keys' last 8 bytes checked in every line, else found by their keys' rare bytes (`h`,
+  `B`, `@`) anywhere in the lines; each value is overwritten in place by a byte of its own
+  (1, 2, 3); each line gets a 64-bit polynomial hash of its own 8-byte words (cut from the
+  read's words by shifts, so where a line starts in a word does not matter); lines with one
+  hash form a group, and every read is VERIFIED: the groups' first lines, joined, must equal
+  the read byte for byte (a collision or anything the hash missed refuses the file). At the
+  end each group becomes the text the previous fast path counted (tokens for the ids, the unit
+  put back), each distinct text's keys are checked in full, no id's value may equal any string
+  of the distinct texts or a unit, and the distinct texts are decoded by the exact reader's
+  code (2,960 decodes). Anything else (another layout, a backslash, a raw control byte, an id
+  over 15 bytes, a key in some CVRs only, a failed check) goes to the previous fast path (cut
+  at the separator, ids replaced by tokens per CVR), which sends what it cannot vouch for to
+  the exact decoder. Interleaved runs of the reader alone at 10^6 CVRs (load ~0.7): 3.7-4.3 s
+  of CPU against 7.1-7.7 s before. Profile of the reader (cProfile, so inflated): the line
+  hashes ~0.7-1.0 s, reading and overwriting the ids' values ~0.9 s, decoding the distinct
+  texts ~0.8 s (`_records`, the exact reader's code), finding the lines ~0.45 s, the distinct
+  texts ~0.45 s, reading the file ~0.2 s. Tried and dropped: a hash per line that depends on
+  where the line starts in a word (cheaper, but 8 times the groups to turn into texts: no
+  faster), the hash computed a cache-sized block at a time (no faster), 1-2 MiB reads (no
+  faster). Under 3 s would need the per-byte passes (hash, values, lines) cut to about half.
 * RCTab does not tabulate CDF sources by precinct, so the CDF config has `tabulateByPrecinct`
   off; the xlsx config is the case's own (by precinct on).
 """

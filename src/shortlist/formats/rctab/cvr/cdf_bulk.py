@@ -6,21 +6,26 @@ that counting over each read as a whole:
 
 1. the lines are found (``\\n``), and a line is taken only if it ends ``},`` and the next one
    opens with ``{``;
-2. in each line, the values of ``CurrentSnapshotId``, ``BallotPrePrintedId`` and
-   ``BallotStyleUnitId`` are found by their keys (``"Key":"``, exactly once a line), and so
-   are the ``@id`` values equal to the line's ``CurrentSnapshotId``; each value is overwritten
-   in place by a byte of its own (1, 2, 3: no JSON text holds them raw; a read that does is
-   refused);
-3. each line gets a 64-bit hash of its overwritten bytes (a polynomial over its 8-byte words,
-   with its first and last bytes, its length and where it starts in a word): lines with the
-   same hash form a group, whose first line stands for it;
+2. in each line, the values of ``CurrentSnapshotId``, ``BallotPrePrintedId``,
+   ``BallotStyleUnitId`` and the snapshot ``@id`` equal to the current one are found: where
+   the read's first line has them (the same distance from the line's start or the value
+   before it; ``CurrentSnapshotId`` from the line's end) if the last 8 bytes of their keys
+   stand there in every line, else by their keys' rare bytes anywhere (``CurrentSnapshotId``
+   exactly once a line, the ballot id and unit once in every line or in none); each value is
+   overwritten in place by a byte of its own (1, 2, 3: no JSON text holds them raw; a read
+   that does is refused). The whole keys are checked in each distinct text (step 5): the
+   lines of a group equal its first outside the values, so they have them in the same place;
+3. each line gets a 64-bit hash of its overwritten bytes (a polynomial over the line's own
+   8-byte words, cut from the read's words by shifts, its last bytes and its length): lines
+   with the same hash form a group, whose first line stands for it;
 4. the group is VERIFIED, not trusted: the representatives of the lines, joined, must equal
    the read byte for byte. So a hash collision, or anything the hash missed, refuses the file.
 
-At the end each group becomes the text :mod:`.cdf_fast` would have counted (the overwritten
-values as its tokens, the unit's value put back), and :mod:`.cdf_fast` decodes them. Before
-that, the ids' values must appear nowhere else in the CVRs: none may equal any string of the
-distinct texts or any unit's value (a check that can only refuse too often, never too little).
+5. at the end each group becomes the text :mod:`.cdf_fast` would have counted (the
+   overwritten values as its tokens, the unit's value put back), its keys checked in full,
+   and :mod:`.cdf_fast` decodes the distinct ones. Before that, the ids' values must appear
+   nowhere else in the CVRs: none may equal any string of the distinct texts or any unit's
+   value (a check by 64-bit codes, which can only refuse too often, never too little).
 
 Anything else raises :class:`Doubt`; the caller then reads the file the other way.
 """

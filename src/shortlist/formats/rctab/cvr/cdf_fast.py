@@ -18,6 +18,9 @@ Nothing is assumed that is not checked. The fast path reads a file only when
 * the members after the array are the ``Election`` and ``GpUnit`` the count used, and there
   are at most :data:`MAX_DISTINCT` distinct texts.
 
+A report written one CVR a line is first counted by :mod:`.cdf_bulk` (the same texts, counted
+with numpy without a Python object per CVR); what it cannot vouch for comes here.
+
 Otherwise, and on any error, :func:`count_json` returns None and the caller reads the file with
 the exact decoder (which then reports the error with its line).
 """

@@ -23,9 +23,10 @@ that counting over each read as a whole:
 
 5. at the end each group becomes the text :mod:`.cdf_fast` would have counted (the
    overwritten values as its tokens, the unit's value put back), its keys checked in full,
-   and :mod:`.cdf_fast` decodes the distinct ones. Before that, the ids' values must appear
-   nowhere else in the CVRs: none may equal any string of the distinct texts or any unit's
-   value (a check by 64-bit codes, which can only refuse too often, never too little).
+   and :mod:`.cdf_fast` decodes the distinct ones. In each read, the ids' values must appear
+   nowhere else in the lines: none may equal a string of the read's groups (outside the ids)
+   or a unit's value (a check by 64-bit codes, which can only refuse too often, never too
+   little; memory: the codes of each group's strings, not of every id).
 
 Anything else raises :class:`Doubt`; the caller then reads the file the other way.
 """
@@ -194,13 +195,13 @@ def _code(padded: Array, length: Array) -> Array:
         return coded
 
 
-def string_codes(strings: set[bytes]) -> Array:
-    """The codes of the strings short enough to be an id's value."""
-    short = sorted(s for s in strings if len(s) < WIDTH)
-    padded = np.zeros((len(short), WIDTH), np.uint8)
-    for row, s in enumerate(short):
+def string_codes(strings: list[bytes]) -> list[int]:
+    """The codes of strings (each shorter than WIDTH), as :meth:`_Values.codes` gives them."""
+    padded = np.zeros((len(strings), WIDTH), np.uint8)
+    for row, s in enumerate(strings):
         padded[row, : len(s)] = np.frombuffer(s, np.uint8)
-    return _code(padded, np.array([len(s) for s in short], np.int64))
+    codes: list[int] = _code(padded, np.array([len(s) for s in strings], np.int64)).tolist()
+    return codes
 
 
 class _Powers:
@@ -277,7 +278,8 @@ class Grouping:
     counts: list[Array] = field(default_factory=list)  # per read: lines of each pair
     firsts: list[Array] = field(default_factory=list)  # per read: each pair's first line
     ballots: list[_Values] = field(default_factory=list)  # per read: each pair's first id
-    ids: list[Array] = field(default_factory=list)  # codes of every id's value
+    strings: list[Array] = field(default_factory=list)  # each group's strings, as codes
+    coded: dict[bytes, int] = field(default_factory=dict)  # a string -> its code
     powers: _Powers = field(default_factory=_Powers)
     table: Array = field(default_factory=lambda: np.zeros(0, object))  # reps, as an array
 
@@ -333,9 +335,7 @@ class Grouping:
         if len(expected) != hi - lo or not buffer.startswith(expected, lo):
             raise Doubt("a line unlike the first of its group (a hash collision)")
         self._pairs(groups, unit, ballot)
-        self.ids.append(current.codes())
-        if ballot is not None:
-            self.ids.append(ballot.codes())
+        self._no_id_elsewhere(groups, current, ballot, unit)
         self.lines += len(starts)
 
     def _by_their_keys(self, a: Array, starts: Array, anchors: dict[int, Array]) -> _Found:
@@ -413,6 +413,12 @@ class Grouping:
         fresh = np.flatnonzero(~known)
         number[fresh] = len(self.reps) + np.arange(len(fresh))
         self.reps.extend(bytes(buffer[starts[i] : ends[i]]) for i in first[fresh].tolist())
+        found = [set(_STRING.findall(rep)) for rep in self.reps[len(self.reps) - len(fresh) :]]
+        new = sorted({t for f in found for t in f if len(t) < WIDTH} - self.coded.keys())
+        self.coded.update(zip(new, string_codes(new), strict=True))
+        for strings in found:  # those too long for an id have no code
+            codes = [self.coded[t] for t in strings if t in self.coded]
+            self.strings.append(np.unique(np.array(codes, np.uint64)))
         if len(self.reps) > MAX_GROUPS:
             raise Doubt("too many distinct CVRs")
         keys = np.concatenate((self.keys, unique[fresh]))
@@ -453,7 +459,6 @@ class Grouping:
         general, texts = self._general()
         for text in texts:
             check(text)  # the caller's checks of a distinct text (its unit a token)
-        self._no_id_elsewhere(texts)
         pairs = np.concatenate(self.pairs)
         key = general[pairs >> 24] << 24 | (pairs & ((1 << 24) - 1))
         counts, firsts = np.concatenate(self.counts), np.concatenate(self.firsts)
@@ -515,15 +520,18 @@ class Grouping:
                 raise Doubt("an id's value overwritten where its key does not stand")
         return np.array(general, np.int64), texts
 
-    def _no_id_elsewhere(self, texts: list[bytes]) -> None:
-        """No id's value equals a string of the texts or a unit's value (by code: a
-        coincidence of codes refuses too)."""
-        strings = set(_STRING.findall(b"\n".join(texts)))
-        strings.update(self.units)
-        codes = np.unique(string_codes(strings))
-        ids = np.concatenate(self.ids)
-        if (
-            len(codes)
-            and (codes[np.searchsorted(codes, ids).clip(max=len(codes) - 1)] == ids).any()
-        ):
-            raise Doubt("an id's value elsewhere in the CVRs")
+    def _no_id_elsewhere(
+        self, groups: Array, current: _Values, ballot: _Values | None, unit: _Values | None
+    ) -> None:
+        """No id's value of the read equals a string of the read's lines (outside the ids) or
+        a unit's value: compared by 64-bit codes, so a coincidence refuses too, never less."""
+        found = [self.strings[g] for g in np.unique(groups).tolist()]
+        if unit is not None:
+            found.append(unit.codes())
+        codes = np.unique(np.concatenate(found))
+        for values in (current, ballot):
+            if values is None or not len(codes):
+                continue
+            ids = values.codes()
+            if (codes[np.searchsorted(codes, ids).clip(max=len(codes) - 1)] == ids).any():
+                raise Doubt("an id's value elsewhere in the CVRs")

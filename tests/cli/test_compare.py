@@ -5,21 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from shortlist.cli.main import main
+from cli_runs import run
 
 CASES = Path(__file__).parents[1] / "cases" / "pref_voting" / "condorcet_winner"
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_table_shows_winners_matrix_and_disagreement(capsys):

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from shortlist.cli.main import main
+from cli_runs import run
 
 BEST_PICTURE_CSV = (
     "rank1,rank2,rank3,rank4,rank5\n"
@@ -19,16 +18,6 @@ BEST_PICTURE_CSV = (
     + "S,R,Q,P,T\n" * 14
     + "T,S,R,Q,P\n" * 10
 )
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -13,23 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runs import run as by_click
 
 from shortlist.cli import tabulate_quick
-from shortlist.cli.main import main
 
 BALLOTS = (
     "rank1,rank2,rank3\n" + "A,B,C\n" * 5 + "B,C,A\n" * 4 + "C,B,A\n" * 3 + "C,A,\n" * 2 + "A,,\n"
 )
-
-
-def by_click(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def by_process(args: list[str], cwd: Path) -> tuple[int, str, str]:

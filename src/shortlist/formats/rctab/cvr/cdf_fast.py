@@ -136,13 +136,20 @@ def _check(key: bytes, ballot_ids: int) -> None:
         raise _Refused("an id's value elsewhere in its CVR")
 
 
-def _count(handle: Any, election: Election, decode: Decode) -> list[tuple[CastVoteRecord, int]]:
+def _opened(handle: Any) -> tuple[bytes, int, bytes]:
+    """The first read (grown to hold the first CVR and what follows it), where the CVR array
+    opens in it, and the separator the file uses between CVRs."""
     text = handle.read(_CHUNK)
     opening = _OPENING.match(text)
     if opening is None:
         raise _Refused("the report does not open with its CVR array")
     start = opening.end() - 1
     text, sep = _first(handle, text, start)
+    return text, start, sep
+
+
+def _count(handle: Any, election: Election, decode: Decode) -> list[tuple[CastVoteRecord, int]]:
+    text, start, sep = _opened(handle)
     texts = _Texts()
     line = 1 + text.count(b"\n", 0, start)
     offset = start + 1
@@ -168,12 +175,7 @@ def _count_in_bulk(
 ) -> list[tuple[CastVoteRecord, int]] | None:
     """As :func:`_count`, the CVR lines grouped by :mod:`.cdf_bulk` (None: not one CVR a
     line)."""
-    text = handle.read(_CHUNK)
-    opening = _OPENING.match(text)
-    if opening is None:
-        raise _Refused("the report does not open with its CVR array")
-    start = opening.end() - 1
-    text, sep = _first(handle, text, start)
+    text, start, sep = _opened(handle)
     if sep != cdf_bulk.SEPARATOR:
         return None
     line = 1 + text.count(b"\n", 0, start)

@@ -19,7 +19,6 @@ from sqlalchemy import (
     LargeBinary,
     String,
     and_,
-    any_,
     bindparam,
     column,
     func,
@@ -47,14 +46,7 @@ from shortlist.store.round_repositories import (
 from shortlist.store.sealing_tables import election_keys
 from shortlist.store.types import Instant
 
-
-def _one_of(column: Any, name: str, dialect: str) -> Any:
-    """``column`` is one of the list bound as ``name``: ``= ANY(array)`` on PostgreSQL, so the
-    statement's text is the same for every batch size (prepared once per connection), and an
-    expanding ``IN`` elsewhere."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=postgresql.ARRAY(String())))
-    return column.in_(bindparam(name, expanding=True))
+_MEMBERS: Any = bindparam("members", expanding=True)
 
 
 @functools.cache
@@ -92,20 +84,20 @@ class RoundForCasts:
     standings: Mapping[str, Standing]
 
 
-def _flags(table: Any, dialect: str) -> Any:
+def _flags(table: Any) -> Any:
     return select(table.c.member, literal(None, String()).label("key"), literal(table.name)).where(
-        and_(table.c.round_id == bindparam("round_id"), _one_of(table.c.member, "members", dialect))
+        and_(table.c.round_id == bindparam("round_id"), table.c.member.in_(_MEMBERS))
     )
 
 
-def _marked(table: Any, what: str, dialect: str) -> Any:
+def _marked(table: Any, what: str) -> Any:
     return (
         select(table.c.member, t.entries.c.key, literal(what))
         .join_from(table, t.entries)
         .where(
             and_(
                 t.entries.c.category_id == bindparam("category_id"),
-                _one_of(table.c.member, "members", dialect),
+                table.c.member.in_(_MEMBERS),
             )
         )
     )
@@ -155,10 +147,10 @@ def _pg_standings(viewing: bool) -> Any:
 def _standings(dialect: str, viewing: bool) -> Any:
     if dialect == "postgresql":
         return _pg_standings(viewing)
-    flags = [_flags(table, dialect) for table in (t.electorate, t.attestations, t.participation)]
-    marked = [_marked(t.credits, "recused", dialect)]
+    flags = [_flags(table) for table in (t.electorate, t.attestations, t.participation)]
+    marked = [_marked(t.credits, "recused")]
     if viewing:
-        marked.append(_marked(t.viewings, "viewed", dialect))
+        marked.append(_marked(t.viewings, "viewed"))
     return union_all(*flags, *marked)
 
 
@@ -188,7 +180,7 @@ def round_for_casts(
 ) -> RoundForCasts:
     """The round named ``(edition, category, round)``, its row held shared until the batch
     commits (PostgreSQL; a close waits for it), its secret and election key, and the standing of
-    each of ``members``, in three statements."""
+    each of ``members``, in two statements."""
     postgres = connection.dialect.name == "postgresql"
     edition, category, key = names
     found = connection.execute(

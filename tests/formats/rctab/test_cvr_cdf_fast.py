@@ -161,10 +161,14 @@ def test_fast_and_exact_read_the_same_ballots(
 
 def first_lines(path: Path, contest: str, *, fast: bool) -> dict[object, int | None]:
     """The line of the first CVR holding each distinct ballot (what errors name)."""
+    return {key: record.line for key, record in first_seen(source(path, contest), fast).items()}
+
+
+def first_seen(src: Any, fast: bool) -> dict[object, Any]:
+    """The first record holding each distinct ballot, read with the fast path or without it."""
     from shortlist.formats.rctab.cvr import Codebook, iter_counted
     from shortlist.formats.rctab.cvr.grouping import Grouper
 
-    src = source(path, contest)
     original = cdf_fast.count_json
     if not fast:
         cdf_fast.count_json = lambda *a: None  # type: ignore[assignment]
@@ -173,7 +177,7 @@ def first_lines(path: Path, contest: str, *, fast: bool) -> dict[object, int | N
         grouper.add_counted(iter_counted(src))
     finally:
         cdf_fast.count_json = original  # type: ignore[assignment]
-    return {key: record.line for key, record in grouper.first_seen.items()}
+    return dict(grouper.first_seen)
 
 
 def sample(tmp_path: Path, count: int = 6) -> list[dict[str, Any]]:
@@ -286,19 +290,8 @@ def test_a_first_cvr_longer_than_a_read_is_still_read_fast(
 
 def first_records(path: Path, *, fast: bool) -> dict[object, tuple[object, ...]]:
     """Line and ballot id of the first CVR holding each distinct ballot."""
-    from shortlist.formats.rctab.cvr import Codebook, iter_counted
-    from shortlist.formats.rctab.cvr.grouping import Grouper
-
-    src = source(path)
-    original = cdf_fast.count_json
-    if not fast:
-        cdf_fast.count_json = lambda *a: None  # type: ignore[assignment]
-    try:
-        grouper = Grouper(Codebook.for_contest([CandidateSpec(n) for n in NAMES], [src]))
-        grouper.add_counted(iter_counted(src))
-    finally:
-        cdf_fast.count_json = original  # type: ignore[assignment]
-    return {k: (r.line, r.vendor_id, r.precinct) for k, r in grouper.first_seen.items()}
+    found = first_seen(source(path), fast)
+    return {k: (r.line, r.vendor_id, r.precinct) for k, r in found.items()}
 
 
 @pytest.mark.parametrize("layout", ["pretty", "lines"])

@@ -259,3 +259,91 @@ def test_a_rank_first_named_after_the_first_chunk_is_packed_as_tokens(
     got = csv_lines.read_csv_lines(str(path), path.stat().st_size)
     assert_identical(got, careful(path))
     assert "7" in got.profile.candidates
+
+
+def _uniform_rows(names: list[str], count: int, seed: int) -> list[str]:
+    rng = np.random.default_rng(seed)
+    lines = []
+    for _ in range(count):
+        ranked = list(rng.permutation(names)[: rng.integers(0, 5)])
+        lines.append(",".join(ranked + [""] * (4 - len(ranked))))
+    return lines
+
+
+# each a line put after the first chunk: what the uniform chunk reader must leave to the
+# general one (None), or the error it must raise as the general one does
+LATE_LINES = {
+    "ragged row": "Bo,Cy",
+    "blank line": "",
+    "new candidate": "Zed,Bo,,",
+    "long name": "Jones Smith-Brown,Bo,,",
+    "row wider than the header": "Bo,Cy,Dee,Ed,Flo",
+    "marks at one rank": "Bo=Cy,,,",
+    "nothing odd": "Bo,Cy,,",
+}
+
+
+@pytest.mark.parametrize("late", sorted(LATE_LINES))
+@pytest.mark.parametrize("end", ["\n", ""])
+def test_chunks_of_equal_rows_read_as_the_general_steps_read_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: str, end: str
+) -> None:
+    """The uniform-chunk reader (every line as many cells) reads what the csv module reads,
+    whatever a later chunk holds; and it does read the chunks it can."""
+    names = ["Anna", "Bo", "Cy", "Dee", "Ed", "Flo"]
+    lines = ["rank1,rank2,rank3,rank4", *_uniform_rows(names, 3000, 5)]
+    lines.insert(2000, LATE_LINES[late])
+    path = tmp_path / "b.csv"
+    path.write_text("\n".join(lines) + end, encoding="utf-8")
+    monkeypatch.setattr(csv_cells, "CHUNK_BYTES", 2048)
+    used: list[bool] = []
+    rows = csv_cells._Uniform.rows
+
+    def counted(self: csv_cells._Uniform, *args: object) -> object:
+        got = rows(self, *args)  # type: ignore[arg-type]
+        used.append(got is not None)
+        return got
+
+    monkeypatch.setattr(csv_cells._Uniform, "rows", counted)
+    try:
+        expected = careful(path)
+    except BallotFileError:
+        with pytest.raises(csv_format._Irregular):
+            csv_lines.read_csv_lines(str(path), path.stat().st_size)
+        return
+    assert_identical(csv_lines.read_csv_lines(str(path), path.stat().st_size), expected)
+    if late != "long name":  # that file is read by grouping its lines
+        assert sum(used) >= 10
+
+
+def test_the_uniform_reader_gives_the_rows_the_general_steps_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ["Anna", "Bo", "Cy", "Dee", "Ed", "Flo", "Gus"]
+    lines = ["rank1,rank2,rank3,rank4", *_uniform_rows(names, 4000, 9)]
+    path = tmp_path / "b.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(csv_cells, "CHUNK_BYTES", 1024)
+    fast = csv_lines.read_csv_lines(str(path), path.stat().st_size)
+    monkeypatch.setattr(csv_cells._Uniform, "of", staticmethod(lambda *args: None))
+    general = csv_lines.read_csv_lines(str(path), path.stat().st_size)
+    assert_identical(fast, general)
+    assert_identical(fast, careful(path))
+
+
+def test_blank_lines_in_a_one_column_file_are_no_ballots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one cell a line, a blank line has as many cells as any other: only the line
+    breaks around it tell it apart, inside a chunk or at its start (chunk sizes are varied
+    so that some chunk starts at a blank line)."""
+    lines = ["rank1"] + ["Anna", "Bo", "Cy"] * 1000
+    for at in range(3000, 1, -97):
+        lines.insert(at, "")
+    path = tmp_path / "b.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = careful(path)
+    assert int(expected.profile.weights.sum()) == 3000
+    for chunk in range(200, 240):
+        monkeypatch.setattr(csv_cells, "CHUNK_BYTES", chunk)
+        assert_identical(csv_lines.read_csv_lines(str(path), path.stat().st_size), expected)

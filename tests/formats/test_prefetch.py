@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from shortlist.errors import BallotFileError
 from shortlist.formats import csv as csv_format
 from shortlist.formats import csv_lines, prefetch, read_ballots
 
@@ -67,3 +68,51 @@ def test_other_files_are_not_read_ahead(tmp_path: Path) -> None:
     assert prefetch.take(path) is None
     prefetch.start(tmp_path / "missing.csv")
     assert prefetch.take(tmp_path / "missing.csv") is None
+
+
+def same_ballots(a: object, b: object) -> None:
+    assert a.profile.candidates == b.profile.candidates  # type: ignore[attr-defined]
+    assert np.array_equal(a.profile.ranks, b.profile.ranks)  # type: ignore[attr-defined]
+    assert np.array_equal(a.profile.weights, b.profile.weights)  # type: ignore[attr-defined]
+
+
+def test_ballots_read_ahead_are_those_the_reader_reads(tmp_path: Path, small_files: None) -> None:
+    path = tmp_path / "b.csv"
+    ballots(path, "A")
+    expected = read_ballots(path)
+    prefetch.start(path, "csv", count=True)
+    assert prefetch.ballots(path, "blt") is None  # another format: not these ballots
+    ahead = prefetch.ballots(path, "csv")
+    assert ahead is not None
+    same_ballots(ahead, expected)
+    assert prefetch.ballots(path, "csv") is None  # handed over once
+    prefetch.start(path, "csv", count=True)
+    same_ballots(read_ballots(path), expected)  # read_ballots takes them
+    assert not prefetch._pending
+
+
+def test_an_error_reading_ahead_is_raised_to_the_reader(tmp_path: Path, small_files: None) -> None:
+    path = tmp_path / "b.csv"
+    path.write_text("rank1,rank2\n" + "A,B\n" * 3000 + "A,B,C\n", encoding="utf-8")
+    with pytest.raises(BallotFileError) as direct:
+        read_ballots(path)
+    prefetch.start(path, "csv", count=True)
+    with pytest.raises(BallotFileError) as ahead:
+        read_ballots(path)
+    assert str(ahead.value) == str(direct.value)
+    assert ":3002: the row has 3 fields" in str(ahead.value)
+    assert any(entry.name == "_run" for entry in ahead.traceback)  # raised on that thread
+
+
+def test_ballots_read_ahead_of_a_file_changed_since_are_not_used(
+    tmp_path: Path, small_files: None
+) -> None:
+    path = tmp_path / "b.csv"
+    ballots(path, "A")
+    prefetch.start(path, "csv", count=True)
+    prefetch._pending[os.path.abspath(path)].thread.join()
+    ballots(path, "D")  # same size, new text
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    got = read_ballots(path)
+    assert "D" in got.profile.candidates and "A" not in got.profile.candidates

@@ -10,13 +10,19 @@ from typing import Any
 BAR_FROM_BYTES = 32 * 1024 * 1024
 
 
+def shows_bar(path: str | os.PathLike[str]) -> bool:
+    """Whether reading ``path`` shows a progress bar (a big file, on a terminal)."""
+    size = os.path.getsize(path) if os.path.exists(path) else 0
+    return sys.stderr.isatty() and size >= BAR_FROM_BYTES
+
+
 def read_with_progress(path: str | os.PathLike[str], input_format: str | None) -> Any:
     """Read ``path`` with :func:`shortlist.formats.read_ballots`, showing a bar when useful."""
     from shortlist.formats import read_ballots
 
-    size = os.path.getsize(path) if os.path.exists(path) else 0
-    if not sys.stderr.isatty() or size < BAR_FROM_BYTES:
+    if not shows_bar(path):
         return read_ballots(path, format=input_format)
+    size = os.path.getsize(path)
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     with Progress(

@@ -15,9 +15,16 @@ import os
 import re
 from dataclasses import dataclass
 
-from shortlist.cli.tabulate_run import FORMATS, INPUT_FORMATS, count_file, emit, parse_sets
+from shortlist.cli.tabulate_run import (
+    FORMATS,
+    INPUT_FORMATS,
+    count_file,
+    emit,
+    keep_freed_memory,
+    parse_sets,
+)
 from shortlist.formats import prefetch
-from shortlist.formats.ballotfile import suffix
+from shortlist.formats.paths import suffix
 
 #: Each option taken here, by every name it has, and its canonical name.
 _OPTIONS = {
@@ -119,7 +126,12 @@ def run(args: list[str]) -> bool:
     if plain is None:
         return False
     if plain.input_format in (None, "csv") and suffix(plain.path).lower() == ".csv":
-        prefetch.start(plain.path)  # read on a second thread while the counting modules load
+        from shortlist.cli.progress import shows_bar
+
+        if not shows_bar(plain.path):
+            keep_freed_memory()
+            # read and grouped on a second thread while numpy and the counting modules load
+            prefetch.start(plain.path, "csv", count=True)
     switches = parse_sets(plain.sets)
     result = count_file(plain.path, plain.method, plain.seats, switches, plain.input_format)
     emit(result, plain.output_format, plain.output, plain.path)

@@ -14,7 +14,7 @@ import sys
 from typing import Any, TextIO
 
 from shortlist.errors import CountError, RulesError
-from shortlist.formats.ballotfile import suffix
+from shortlist.formats.paths import suffix
 
 #: A file name, as click gives it (a ``pathlib.Path``) or as the quick path does (a ``str``).
 FileName = str | os.PathLike[str]

@@ -18,11 +18,15 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from shortlist.errors import BallotFileError
-from shortlist.formats.ballotfile import BallotFile, Progress, is_number, suffix
-from shortlist.methods.ballots import Profile
+from shortlist.formats import prefetch
+from shortlist.formats.paths import suffix
+
+if TYPE_CHECKING:
+    from shortlist.formats.ballotfile import BallotFile, Progress
+    from shortlist.methods.ballots import Profile
 
 __all__ = ["FORMATS", "BallotFile", "guess_format", "read_ballots", "write_blt", "write_csv"]
 
@@ -37,6 +41,18 @@ _EXTENSIONS = {
 }
 _READERS = {"csv": "csv:read_csv", "blt": "blt:read_blt", "preflib": "preflib:read_preflib"}
 """Each format's reader, imported only when a file of that format is read."""
+
+
+def __getattr__(name: str) -> Any:
+    """:class:`BallotFile`, from :mod:`shortlist.formats.ballotfile` when first asked for: it
+    imports numpy, and ``shortlist tabulate`` imports this package (:mod:`.prefetch`) before."""
+    if name == "BallotFile":
+        from shortlist.formats.ballotfile import BallotFile
+
+        return BallotFile
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _BLT_START = re.compile(r"^\s*\d+\s+\d+\s*$")
 _PREFLIB_START = re.compile(r"^(#\s*[A-Z ]+:|\d+\s*:)")
 
@@ -55,6 +71,10 @@ def read_ballots(
             f"unknown ballot file format {kind!r}; known: {', '.join(FORMATS)}",
             path=os.fspath(path),
         )
+    if progress is None:
+        ahead = prefetch.ballots(path, kind)
+        if ahead is not None:
+            return ahead
     module, _, reader = _READERS[kind].partition(":")
     read = getattr(importlib.import_module(f"shortlist.formats.{module}"), reader)
     ballots: BallotFile = read(path, progress)
@@ -66,6 +86,8 @@ def guess_format(path: str | os.PathLike[str]) -> str:
     kind = _EXTENSIONS.get(suffix(path).lower())
     if kind is not None:
         return kind
+    from shortlist.formats.ballotfile import is_number
+
     try:
         with open(path, encoding="utf-8-sig", errors="replace") as f:
             head = f.read(4096).split("\n")

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from shortlist.errors import BallotFileError
+from shortlist.formats.paths import suffix as suffix
 from shortlist.methods.ballots import SKIP, Profile
 
 Progress = Callable[[int, int], None]
@@ -41,14 +42,6 @@ class BallotFile:
     options: Mapping[str, str] = field(default_factory=_no_options)
     undeclared: tuple[str, ...] = ()
     """Droop's ``[undeclared ...]``: the candidates who stand for undeclared write-ins."""
-
-
-def suffix(path: str | os.PathLike[str]) -> str:
-    """The file name's extension as ``pathlib.PurePath.suffix`` gives it (without importing
-    pathlib, a tenth of start-up): from its last dot, none for ``.name`` or ``name.``."""
-    name = os.path.basename(os.fspath(path))
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def is_number(text: str) -> bool:

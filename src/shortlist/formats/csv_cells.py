@@ -11,6 +11,7 @@ their lines instead (:mod:`shortlist.formats.csv_lines`, this module's caller).
 
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +49,7 @@ class _Unknown(Exception):
 
 
 def read_short_cells(
-    text: bytearray, offset: int, end: int, crlf: bool, layout: _Layout, path: str
+    text: mmap.mmap, offset: int, end: int, crlf: bool, layout: _Layout, path: str
 ) -> BallotFile:
     """The ballots of ``text[offset:end]`` (no quote, no NUL, CR only before LF).
 
@@ -90,11 +91,17 @@ def _read(
     first = _table(lookup.tokens(keys), row_ends)
     order = _Order.of(first, texts, layout, path)
     parts: list[_Part] = [_Part()] * (len(bounds) - 1)
+    uniform = _Uniform.of(lookup, order, layout, crlf)
 
     def work(i: int) -> None:
         if i == 0:
             table = first
         else:
+            if order is not None and uniform is not None:
+                packed = uniform.rows(data, bounds[i], bounds[i + 1])
+                if packed is not None:
+                    parts[i] = _Part(rows=packed[0], width=packed[1])
+                    return
             keys, row_ends = _keys(data, bounds[i], bounds[i + 1], crlf)
             table = _table(lookup.tokens(keys), row_ends)
         parts[i] = _part(table, texts, layout, order)
@@ -104,7 +111,7 @@ def _read(
     except _Unordered:  # a token first named after the first chunk: pack rows as tokens
         order = None
         each_on_two_threads(len(parts), work)
-    width = max(p.table.shape[1] for p in parts)
+    width = max(p.width for p in parts)
     if layout.header is not None and width + (layout.weight_column is not None) > layout.width:
         raise _Irregular  # the careful path says which row is too long
     rows = np.concatenate([p.rows for p in parts])
@@ -118,7 +125,7 @@ def _read(
     return _profile(rows, weights, [p.table for p in parts], width, texts, layout, path)
 
 
-def _chunks(text: bytearray, offset: int, end: int) -> list[int]:
+def _chunks(text: mmap.mmap, offset: int, end: int) -> list[int]:
     """Chunk boundaries: about every :data:`CHUNK_BYTES`, each just after a line break."""
     bounds = [offset]
     at = offset + CHUNK_BYTES
@@ -248,11 +255,13 @@ def _slot_bits(n: int) -> int:
 
 @dataclass
 class _Part:
-    """A chunk's rows: token table (weight column apart), rows as integers, weights."""
+    """A chunk's rows: token table (weight column apart; kept only when the rows are packed as
+    tokens, for :func:`_profile`), rows as integers, weights, and its widest row's cells."""
 
     table: npt.NDArray[np.int16] = field(default_factory=lambda: np.zeros((0, 1), np.int16))
     rows: npt.NDArray[np.signedinteger[Any]] = field(default_factory=lambda: np.zeros(0, np.int64))
     weights: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    width: int = 1
 
 
 def _part(
@@ -268,7 +277,7 @@ def _part(
         weights = _weights(table[:, column], texts)
         table = np.delete(table, column, axis=1)
     if order is not None:
-        return _Part(table, order.packed(table), weights)
+        return _Part(table, order.packed(table), weights, table.shape[1])
     base = len(texts)
     if base ** table.shape[1] >= 2**62:
         raise LongCells  # too varied to pack: the line-grouping reader takes it
@@ -279,7 +288,7 @@ def _part(
     for j in range(table.shape[1] - 1, -1, -1):
         rows *= base
         rows += table[:, j]
-    return _Part(table, rows, weights)
+    return _Part(table, rows, weights, table.shape[1])
 
 
 class _Unordered(Exception):
@@ -341,14 +350,18 @@ class _Order:
         digits = self.digit[table]
         if len(digits) and int(digits.min()) < 0:
             raise _Unordered
+        return self.packed_digits(digits)
+
+    def packed_digits(self, digits: npt.NDArray[np.int16]) -> npt.NDArray[np.signedinteger[Any]]:
+        """Each row of digits (at most :attr:`width` of them) as one integer."""
         base = len(self.cells)
         empty = int(self.digit[0])
         rows: npt.NDArray[np.signedinteger[Any]] = np.zeros(
-            len(table), dtype=np.int32 if base**self.width < 2**31 else np.int64
+            len(digits), dtype=np.int32 if base**self.width < 2**31 else np.int64
         )
         for j in range(self.width):
             rows *= base
-            if j < table.shape[1]:
+            if j < digits.shape[1]:
                 rows += digits[:, j]
             else:
                 rows += empty
@@ -377,6 +390,77 @@ class _Order:
         named = self.named
         profile = Profile(named.candidates, ranks, summed, named.multi, named.withdrawn)
         return BallotFile(profile=profile, path=path, format="csv")
+
+
+class _Uniform:
+    """The packed rows of a chunk whose every line holds as many cells, read in fewer steps.
+
+    Most ballot files write every cell of every row (``A,B,,,``), so a chunk of ``n`` lines
+    holds ``n × fields`` cells. When it does and its every ``fields``-th delimiter is a line
+    break (``n`` breaks among ``n`` places: so no other delimiter is one), the rows need no
+    line-by-line bookkeeping: the cells' keys (checked against the known keys, as
+    :meth:`_Lookup.tokens` does) give each cell's digit straight from its hash slot. Files
+    with a weight column or CRLF line ends, and chunks with blank or ragged lines, are read by
+    the general steps (:meth:`rows` gives ``None``); errors are raised as those steps do.
+    """
+
+    def __init__(self, lookup: _Lookup, order: _Order) -> None:
+        assert lookup.multiplier is not None
+        self.multiplier = lookup.multiplier
+        self.shift = np.uint64(64) - lookup.bits
+        self.slot_key = lookup.slot_key
+        # each hash slot's digit: that of the token there (-1: a token the order lacks)
+        self.slot_digit = order.digit[lookup.slot_code]
+        self.order = order
+
+    @staticmethod
+    def of(lookup: _Lookup, order: _Order | None, layout: _Layout, crlf: bool) -> _Uniform | None:
+        if order is None or lookup.multiplier is None or crlf or layout.weight_column is not None:
+            return None
+        return _Uniform(lookup, order)
+
+    def rows(
+        self, data: npt.NDArray[np.uint8], start: int, end: int
+    ) -> tuple[npt.NDArray[np.signedinteger[Any]], int] | None:
+        """The packed rows of ``data[start:end]`` and their cells each, or ``None``."""
+        body = data[start:end]
+        if not len(body) or body[-1] != _LF or body[0] == _LF:
+            return None
+        breaks = body == _LF
+        delimiters = body == _COMMA
+        delimiters |= breaks
+        if bool((breaks[1:] & breaks[:-1]).any()):
+            return None  # a blank line
+        ends = np.flatnonzero(delimiters)
+        lines = int(np.count_nonzero(breaks))
+        fields = len(ends) // lines
+        if fields * lines != len(ends) or fields > self.order.width:
+            return None
+        if not bool((body[ends[fields - 1 :: fields]] == _LF).all()):
+            return None
+        starts = np.empty_like(ends)
+        starts[0] = 0
+        np.add(ends[:-1], 1, out=starts[1:])
+        sizes = ends - starts
+        if int(sizes.max()) > KEY_BYTES:
+            raise LongCells
+        at_any_byte = np.ndarray(
+            (len(data) - 7 - start,), dtype=np.uint64, buffer=data, offset=start, strides=(1,)
+        )
+        keys = at_any_byte[starts]
+        keys &= _MASKS[sizes]
+        slots = keys * self.multiplier
+        slots >>= self.shift
+        if not bool((self.slot_key[slots] == keys).all()):
+            raise _Unknown
+        digits = self.slot_digit[slots]
+        if int(digits.min()) < 0:
+            raise _Unordered
+        return self.order.packed_digits(digits.reshape(lines, fields)), fields
+
+
+_LF = ord("\n")
+_COMMA = ord(",")
 
 
 def _counted(

@@ -26,6 +26,7 @@ report errors with their line.
 from __future__ import annotations
 
 import io
+import mmap
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,9 +93,9 @@ def read_csv_lines(
     if text.find(b'"', offset, done) >= 0 or text.find(b"\x00", offset, done) >= 0:
         raise _Irregular  # quotes change what commas and line breaks mean; NUL pads the words
     crlf = text.find(b"\r", offset, done) >= 0
-    if crlf and text.count(b"\r", offset, done) != text.count(b"\r\n", offset, done):
-        raise _Irregular  # a lone carriage return is a line break to the csv module
     data = np.frombuffer(text, dtype=np.uint8)
+    if crlf and _lone_carriage_return(data[offset:done]):
+        raise _Irregular  # a lone carriage return is a line break to the csv module
     if done - offset <= NUMPY_FIRST_BYTES:
         try:
             return read_short_cells(text, offset, done, crlf, layout, path)
@@ -105,11 +106,20 @@ def read_csv_lines(
     return _from_distinct_lines(data, lines, layout, path, hasher)
 
 
+def _lone_carriage_return(body: npt.NDArray[np.uint8]) -> bool:
+    """Whether a CR in ``body`` is not followed by an LF."""
+    returns = np.flatnonzero(body == ord("\r"))
+    return bool(len(returns)) and (
+        int(returns[-1]) == len(body) - 1 or bool((body[returns + 1] != ord("\n")).any())
+    )
+
+
 def _read_text(
     raw: io.BufferedReader, size: int, progress: Progress | None
-) -> tuple[bytearray, int]:
-    """The file's bytes with :data:`SPARE_BYTES` zero bytes after them, and how many were read."""
-    text = bytearray(size + SPARE_BYTES)
+) -> tuple[mmap.mmap, int]:
+    """The file's bytes with :data:`SPARE_BYTES` zero bytes after them, and how many were read
+    (in anonymous memory: the kernel zeroes each page as the read fills it)."""
+    text = mmap.mmap(-1, size + SPARE_BYTES)
     raw.seek(0)
     done, view = 0, memoryview(text)
     while done < size:

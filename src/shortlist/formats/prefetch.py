@@ -1,18 +1,29 @@
-"""A CSV ballot file read into memory on a second thread while the counting modules load.
+"""A CSV ballot file read, and counted into a profile, on a second thread while the rest loads.
 
-``shortlist tabulate`` knows the file before it imports the counting method, the readers and
-their standard-library modules (about 0.05 s on one core). :func:`start` reads the file
-meanwhile, in one system call (which lets go of the GIL), into a buffer with :data:`SPARE_BYTES`
-zero bytes after the text; the numpy CSV reader (:mod:`shortlist.formats.csv_lines`) then
-:func:`take` s it instead of reading the file itself. A buffer is handed over only for the same
-file, unchanged since it was read (same inode, size and modification time), and only once;
-otherwise the reader reads the file as usual.
+``shortlist tabulate`` knows the file before it imports numpy, the counting method, the readers
+and their standard-library modules (about 0.15 s on one core). :func:`start` meanwhile reads
+the file on another thread, in one system call (which lets go of the GIL), into memory mapped
+for it (the kernel zeroes those pages as it fills them, again without the GIL; a ``bytearray``
+would be zeroed first, holding it) with :data:`SPARE_BYTES` zero bytes after the text. That
+thread then reads the ballots with :func:`shortlist.formats.read_ballots` itself, which
+:func:`take` s that text instead of reading the file again, while the first thread goes on
+loading the counting modules.
+
+:func:`ballots` hands the ballots (or the error reading them raised) to the thread that asks
+for the same file in the same format, once, and only if the file is unchanged since it was
+read (same inode, size and modification time); otherwise (``None``) the caller reads the file
+as usual. This module imports nothing heavy: it is imported before numpy is.
 """
 
 from __future__ import annotations
 
+import mmap
 import os
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shortlist.formats.ballotfile import BallotFile
 
 SPARE_BYTES = 4096
 """Zero bytes after the text (the reader needs a few hundred)."""
@@ -25,18 +36,35 @@ _pending: dict[str, _Read] = {}
 
 
 class _Read:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, format: str | None, count: bool) -> None:
         self.path = path
-        self.text: bytearray | None = None
+        self.format = format
+        self.count = count
+        self.text: mmap.mmap | None = None
         self.stamp: tuple[int, int, int] | None = None
+        self.ballots: BallotFile | None = None
+        self.error: Exception | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        self._read()
+        if not self.count or self.text is None:
+            return
+        try:
+            from shortlist.formats import read_ballots
+
+            self.ballots = read_ballots(self.path, format=self.format)
+        except Exception as exc:  # handed to the thread that asks for these ballots
+            self.error = exc
+        finally:
+            self.text = None
+
+    def _read(self) -> None:
         try:
             with open(self.path, "rb", buffering=0) as raw:
                 stamp = _stamp(os.fstat(raw.fileno()))
                 size = stamp[1]
-                text = bytearray(size + SPARE_BYTES)
+                text = mmap.mmap(-1, size + SPARE_BYTES)
                 view = memoryview(text)
                 done = 0
                 while done < size:
@@ -54,31 +82,65 @@ def _stamp(status: os.stat_result) -> tuple[int, int, int]:
     return status.st_ino, status.st_size, status.st_mtime_ns
 
 
-def start(path: str | os.PathLike[str]) -> None:
-    """Begin reading ``path`` if it is a file of :data:`FROM_BYTES` to :data:`UP_TO_BYTES`."""
+def start(path: str | os.PathLike[str], format: str | None = None, *, count: bool = False) -> None:
+    """Begin reading ``path`` if it is a file of :data:`FROM_BYTES` to :data:`UP_TO_BYTES`;
+    with ``count``, go on to read its ballots (``read_ballots(path, format=format)``)."""
     where = os.path.abspath(os.fspath(path))
     try:
         if where in _pending or not FROM_BYTES <= os.path.getsize(where) <= UP_TO_BYTES:
             return
     except OSError:
         return
-    read = _Read(where)
+    read = _Read(where, format, count)
     _pending[where] = read
     read.thread.start()
+    if count:
+        # load the reader here, first, while that thread reads the file: else it would load
+        # the reader while this thread loads other modules, each waiting on the other for the GIL
+        import shortlist.formats.csv_lines  # noqa: F401
 
 
-def take(path: str | os.PathLike[str]) -> tuple[bytearray, int] | None:
+def take(path: str | os.PathLike[str]) -> tuple[mmap.mmap, int] | None:
     """The text of ``path`` (:data:`SPARE_BYTES` zero bytes after it) and its size, if
     :func:`start` read it and the file is unchanged since; else ``None`` (read the file)."""
-    read = _pending.pop(os.path.abspath(os.fspath(path)), None)
+    where = os.path.abspath(os.fspath(path))
+    read = _pending.get(where)
     if read is None:
         return None
+    if read.thread is threading.current_thread():  # reading its ballots: the text is its own
+        text, read.text = read.text, None
+        stamp = read.stamp
+    else:
+        if read.count:
+            return None  # that thread reads the ballots: see ballots()
+        del _pending[where]
+        read.thread.join()
+        text, stamp = read.text, read.stamp
+    if text is None or stamp is None or not _unchanged(where, stamp):
+        return None
+    return text, stamp[1]
+
+
+def ballots(path: str | os.PathLike[str], format: str | None) -> BallotFile | None:
+    """The ballots of ``path`` read ahead in ``format``, once, if the file is unchanged since
+    it was read; else ``None``. An error reading them is raised here."""
+    where = os.path.abspath(os.fspath(path))
+    read = _pending.get(where)
+    if read is None or not read.count or read.format != format:
+        return None
+    if read.thread is threading.current_thread():
+        return None  # the reading itself
+    del _pending[where]
     read.thread.join()
-    if read.text is None or read.stamp is None:
+    if read.stamp is None or not _unchanged(where, read.stamp):
         return None
+    if read.error is not None:
+        raise read.error
+    return read.ballots
+
+
+def _unchanged(where: str, stamp: tuple[int, int, int]) -> bool:
     try:
-        if _stamp(os.stat(read.path)) != read.stamp:
-            return None
+        return _stamp(os.stat(where)) == stamp
     except OSError:
-        return None
-    return read.text, read.stamp[1]
+        return False

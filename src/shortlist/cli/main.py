@@ -20,6 +20,9 @@ if "tabulate" in sys.argv[1:3]:
     # imports alone make the cycle collector run some fifty times (~0.05 s); counting a file
     # makes few objects. Collect a hundred times less often (cycles are still collected).
     gc.set_threshold(100_000, 50, 100)
+    # the file is read on two threads while this one loads modules; each numpy step of the
+    # readers waits for the GIL between steps, up to the switch interval (5 ms by default)
+    sys.setswitchinterval(0.0005)
 
 from shortlist.errors import RulesError, ShortlistError
 

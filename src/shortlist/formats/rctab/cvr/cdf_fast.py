@@ -178,6 +178,7 @@ def _count_in_bulk(
     text, start, sep = _opened(handle)
     if sep != cdf_bulk.SEPARATOR:
         return None
+    cdf_bulk.keep_freed_memory()
     line = 1 + text.count(b"\n", 0, start)
     grouping = cdf_bulk.Grouping()
     buffer, pos = bytearray(text), start

@@ -33,8 +33,11 @@ Anything else raises :class:`Doubt`; the caller then reads the file the other wa
 
 from __future__ import annotations
 
+import queue
 import re
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -285,6 +288,18 @@ def line_hashes(words: Array, start: Array, end: Array, powers: _Powers) -> Arra
 _Found = tuple[_Values, "_Values | None", "_Values | None", _Values]  # current, ballot, unit, @id
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A read's whole CVR lines, their ids overwritten in ``buffer``: ready to be grouped."""
+
+    buffer: bytearray
+    starts: Array
+    ends: Array
+    current: _Values
+    ballot: _Values | None
+    unit: _Values | None
+
+
 @dataclass
 class Grouping:
     """The CVR lines taken so far, grouped: ``take`` each read, then ``distinct``."""
@@ -309,6 +324,15 @@ class Grouping:
 
         Returns where the first line not taken starts, and whether the CVR lines have ended
         (a line within the read that does not close as a CVR followed by another)."""
+        read, pos, ended = self.prepare(buffer, pos)
+        if read is not None:
+            self.merge(read)
+        return pos, ended
+
+    def prepare(self, buffer: bytearray, pos: int) -> tuple[_Read | None, int, bool]:
+        """The first half of :meth:`take`: the lines found and checked, their ids found and
+        overwritten (None: no whole line). Reads are prepared in order, one at a time; each
+        may be prepared while the one before is merged (on another thread)."""
         a = np.frombuffer(buffer, np.uint8)
         n = len(a)
         ends = positions(a, pos, n, b"\n")
@@ -319,12 +343,13 @@ class Grouping:
         taken = room & closes
         m = len(ends) if taken.all() else int(np.argmin(taken))
         ended = m < len(ends) and bool(room[m])
-        if m:
-            self._group(buffer, a, starts[:m], ends[:m])
-            pos = int(ends[m - 1]) + 1
-        return pos, ended
+        if not m:
+            return None, pos, ended
+        read = self._overwritten(buffer, a, starts[:m], ends[:m])
+        return read, int(ends[m - 1]) + 1, ended
 
-    def _group(self, buffer: bytearray, a: Array, starts: Array, ends: Array) -> None:
+    def _overwritten(self, buffer: bytearray, a: Array, starts: Array, ends: Array) -> _Read:
+        """The read's lines with their ids found and overwritten in place."""
         lo, hi = int(starts[0]), int(ends[-1])
         for byte in (b"\\", b"\x01", b"\x02", b"\x03"):
             if buffer.find(byte, lo, hi) >= 0:
@@ -347,6 +372,14 @@ class Grouping:
         for values, fill in ((ballot, BALLOT_BYTE), (unit, UNIT_BYTE)):
             if values is not None:
                 values.blank(a, fill)
+        return _Read(buffer, starts, ends, current, ballot, unit)
+
+    def merge(self, read: _Read) -> None:
+        """The second half of :meth:`take`: the prepared lines hashed, grouped and verified
+        (reads merged in the order they were prepared)."""
+        buffer, starts, ends = read.buffer, read.starts, read.ends
+        current, ballot, unit = read.current, read.ballot, read.unit
+        lo, hi = int(starts[0]), int(ends[-1])
         words = np.frombuffer(buffer, "<u8", count=len(buffer) // 8)
         groups = self._groups(line_hashes(words, starts, ends, self.powers), buffer, starts, ends)
         if len(self.table) < len(self.reps):
@@ -555,3 +588,53 @@ class Grouping:
             ids = values.codes()
             if (codes[np.searchsorted(codes, ids).clip(max=len(codes) - 1)] == ids).any():
                 raise Doubt("an id's value elsewhere in the CVRs")
+
+
+def take_all(
+    grouping: Grouping, buffer: bytearray, pos: int, more: Callable[[], bytes], limit: int
+) -> tuple[bytearray, int]:
+    """Take the CVR lines of ``buffer`` from ``pos`` and of the reads ``more()`` gives after
+    it (b"": the end), until they end; the last buffer and where its first line not taken
+    starts. Each read is prepared on a helper thread while the one before is merged on this
+    one (numpy lets go of the GIL in its loops, so two cores work); a buffer holding more than
+    ``limit`` bytes without a whole line is refused."""
+    done: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: Any) -> None:
+        while not stop.is_set():
+            try:
+                done.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def prepare_each(buffer: bytearray, pos: int) -> None:
+        try:
+            while not stop.is_set():
+                read, pos, ended = grouping.prepare(buffer, pos)
+                if read is not None:
+                    put(read)
+                extra = b"" if ended else more()
+                if not extra:
+                    put((buffer, pos))
+                    return
+                buffer, pos = buffer[pos:] + extra, 0
+                if len(buffer) > limit:
+                    raise Doubt("no line ends in a read")
+        except BaseException as exc:  # raised again on the caller's thread
+            put(exc)
+
+    helper = threading.Thread(target=prepare_each, args=(buffer, pos), daemon=True)
+    helper.start()
+    try:
+        while True:
+            item = done.get()
+            if isinstance(item, BaseException):
+                raise item
+            if isinstance(item, tuple):
+                return item
+            grouping.merge(item)
+    finally:
+        stop.set()
+        helper.join()

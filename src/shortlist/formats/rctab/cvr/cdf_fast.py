@@ -181,16 +181,9 @@ def _count_in_bulk(
     cdf_bulk.keep_freed_memory()
     line = 1 + text.count(b"\n", 0, start)
     grouping = cdf_bulk.Grouping()
-    buffer, pos = bytearray(text), start
-    while True:
-        pos, ended = grouping.take(buffer, pos)
-        more = b"" if ended else handle.read(_CHUNK)
-        if not more:
-            break
-        buffer = buffer[pos:] + more
-        pos = 0
-        if len(buffer) > 4 * _CHUNK:
-            raise _Refused("no separator found")
+    buffer, pos = cdf_bulk.take_all(
+        grouping, bytearray(text), start, lambda: handle.read(_CHUNK), 4 * _CHUNK
+    )
     ballot_ids = 1 if grouping.present.get(cdf_bulk.BALLOT_KEY) else 0
     texts = _Texts()
     for key, count, first, ballot in grouping.distinct(

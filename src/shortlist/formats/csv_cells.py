@@ -422,41 +422,57 @@ class _Uniform:
     def rows(
         self, data: npt.NDArray[np.uint8], start: int, end: int
     ) -> tuple[npt.NDArray[np.signedinteger[Any]], int] | None:
-        """The packed rows of ``data[start:end]`` and their cells each, or ``None``."""
-        body = data[start:end]
-        if not len(body) or body[-1] != _LF or body[0] == _LF:
+        """The packed rows of ``data[start:end]`` and their cells each, or ``None``.
+
+        Each step writes over an array the steps before no longer need: fewer fresh pages to
+        fault in (a page fault costs microseconds, the arrays are megabytes)."""
+        shape = _cell_ends(data[start:end], self.order.width)
+        if shape is None:
             return None
-        breaks = body == _LF
-        delimiters = body == _COMMA
-        delimiters |= breaks
-        if bool((breaks[1:] & breaks[:-1]).any()):
-            return None  # a blank line
-        ends = np.flatnonzero(delimiters)
-        lines = int(np.count_nonzero(breaks))
-        fields = len(ends) // lines
-        if fields * lines != len(ends) or fields > self.order.width:
-            return None
-        if not bool((body[ends[fields - 1 :: fields]] == _LF).all()):
-            return None
+        ends, fields = shape
         starts = np.empty_like(ends)
         starts[0] = 0
         np.add(ends[:-1], 1, out=starts[1:])
-        sizes = ends - starts
+        at_any_byte = np.ndarray(
+            (end - start,), dtype=np.uint64, buffer=data, offset=start, strides=(1,)
+        )
+        keys = at_any_byte[starts]  # the text has spare zero bytes after it
+        sizes = np.subtract(ends, starts, out=starts)
         if int(sizes.max()) > KEY_BYTES:
             raise LongCells
-        at_any_byte = np.ndarray(
-            (len(data) - 7 - start,), dtype=np.uint64, buffer=data, offset=start, strides=(1,)
-        )
-        keys = at_any_byte[starts]
-        keys &= _MASKS[sizes]
-        slots = keys * self.multiplier
+        scratch = ends.view(np.uint64)
+        keys &= np.take(_MASKS, sizes, out=scratch, mode="clip")
+        slots = np.multiply(keys, self.multiplier, out=scratch)
         slots >>= self.shift
-        if not bool((self.slot_key[slots] == keys).all()):
+        known = np.take(self.slot_key, slots, out=sizes.view(np.uint64), mode="clip")
+        if not np.array_equal(known, keys):
             raise _Unknown
         digits = self.slot_digit[slots]
         if int(digits.min()) < 0:
             raise _Unordered
-        return self.order.packed_digits(digits.reshape(lines, fields)), fields
+        return self.order.packed_digits(digits.reshape(-1, fields)), fields
+
+
+def _cell_ends(body: npt.NDArray[np.uint8], most: int) -> tuple[npt.NDArray[np.intp], int] | None:
+    """Where each cell of ``body`` ends (its comma or line break) and the cells of a line, if
+    every line holds as many (at most ``most``), none is blank and the last ends the body."""
+    if not len(body) or body[-1] != _LF or body[0] == _LF:
+        return None
+    breaks = body == _LF
+    if bool((breaks[1:] & breaks[:-1]).any()):
+        return None  # a blank line
+    lines = int(np.count_nonzero(breaks))
+    delimiters = body == _COMMA
+    delimiters |= breaks
+    del breaks
+    ends = np.flatnonzero(delimiters)
+    del delimiters
+    fields = len(ends) // lines
+    if fields * lines != len(ends) or fields > most:
+        return None
+    if not bool((body[ends[fields - 1 :: fields]] == _LF).all()):
+        return None
+    return ends, fields
 
 
 _LF = ord("\n")

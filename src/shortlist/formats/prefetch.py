@@ -44,11 +44,13 @@ class _Read:
         self.stamp: tuple[int, int, int] | None = None
         self.ballots: BallotFile | None = None
         self.error: Exception | None = None
+        self.counted = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         self._read()
         if not self.count or self.text is None:
+            self.counted.set()
             return
         try:
             from shortlist.formats import read_ballots
@@ -57,6 +59,8 @@ class _Read:
         except Exception as exc:  # handed to the thread that asks for these ballots
             self.error = exc
         finally:
+            # the text is let go (unmapped: milliseconds) only once the ballots are handed over
+            self.counted.set()
             self.text = None
 
     def _read(self) -> None:
@@ -108,8 +112,7 @@ def take(path: str | os.PathLike[str]) -> tuple[mmap.mmap, int] | None:
     if read is None:
         return None
     if read.thread is threading.current_thread():  # reading its ballots: the text is its own
-        text, read.text = read.text, None
-        stamp = read.stamp
+        text, stamp = read.text, read.stamp
     else:
         if read.count:
             return None  # that thread reads the ballots: see ballots()
@@ -131,7 +134,7 @@ def ballots(path: str | os.PathLike[str], format: str | None) -> BallotFile | No
     if read.thread is threading.current_thread():
         return None  # the reading itself
     del _pending[where]
-    read.thread.join()
+    read.counted.wait()
     if read.stamp is None or not _unchanged(where, read.stamp):
         return None
     if read.error is not None:

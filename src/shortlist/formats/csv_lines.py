@@ -119,7 +119,7 @@ def _read_text(
 ) -> tuple[mmap.mmap, int]:
     """The file's bytes with :data:`SPARE_BYTES` zero bytes after them, and how many were read
     (in anonymous memory: the kernel zeroes each page as the read fills it)."""
-    text = mmap.mmap(-1, size + SPARE_BYTES)
+    text = prefetch.anonymous_memory(size + SPARE_BYTES)
     raw.seek(0)
     done, view = 0, memoryview(text)
     while done < size:

@@ -37,6 +37,9 @@ from shortlist.methods.ballots import SKIP, Profile, group_keys
 KEY_BYTES = 8
 CHUNK_BYTES = 1 << 20
 """Text read at a time (about 30,000 lines of ballots)."""
+FIRST_CHUNK_BYTES = 1 << 17
+"""The first chunk, whose keys are looked up first (a file naming a candidate only later is
+read again with every chunk's keys: slower, not different)."""
 
 
 class LongCells(Exception):
@@ -126,9 +129,10 @@ def _read(
 
 
 def _chunks(text: mmap.mmap, offset: int, end: int) -> list[int]:
-    """Chunk boundaries: about every :data:`CHUNK_BYTES`, each just after a line break."""
+    """Chunk boundaries: about every :data:`CHUNK_BYTES`, each just after a line break; the
+    first chunk (read alone, before the others: it names the candidates) is shorter."""
     bounds = [offset]
-    at = offset + CHUNK_BYTES
+    at = offset + min(FIRST_CHUNK_BYTES, CHUNK_BYTES)
     while at < end:
         at = text.find(b"\n", at, end)
         if at < 0:

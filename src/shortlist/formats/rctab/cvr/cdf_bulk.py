@@ -15,9 +15,11 @@ that counting over each read as a whole:
    overwritten in place by a byte of its own (1, 2, 3: no JSON text holds them raw; a read
    that does is refused). The whole keys are checked in each distinct text (step 5): the
    lines of a group equal its first outside the values, so they have them in the same place;
-3. each line gets a 64-bit hash of its overwritten bytes (a polynomial over the line's own
-   8-byte words, cut from the read's words by shifts, its last bytes and its length): lines
-   with the same hash form a group, whose first line stands for it;
+3. each line gets a 64-bit hash of its overwritten bytes and of where it starts in a word (a
+   polynomial over the words holding it, from prefix sums over the read, the other lines'
+   bytes in its first and last words taken out): lines with the same hash form a group,
+   whose first line stands for it; groups whose first lines are equal (one text at other
+   places in a word) are one group;
 4. the group is VERIFIED, not trusted: the representatives of the lines, joined, must equal
    the read byte for byte. So a hash collision, or anything the hash missed, refuses the file.
 
@@ -159,47 +161,52 @@ def _after(a: Array, at: Array, marker: bytes, anchor: int) -> Array:
 
 @dataclass(frozen=True)
 class _Values:
-    """String values starting at ``start``: their lengths and bytes (zero-padded)."""
+    """String values starting at ``start``: their lengths and bytes, zero-padded to WIDTH, as
+    two little-endian words (``low``: bytes 0 to 7, ``high``: 8 to 15)."""
 
     start: Array
     length: Array
-    padded: Array  # (n, WIDTH) uint8
+    low: Array
+    high: Array
 
     @classmethod
     def read(cls, a: Array, start: Array) -> _Values:
-        """The values starting at ``start`` (``a`` holds WIDTH bytes beyond each)."""
-        window = spans(a, start, WIDTH)
-        quote = window == ord('"')
-        length = quote.argmax(axis=1)
-        if not quote[np.arange(len(start)), length].all():
+        """The values starting at ``start`` (``a`` holds WIDTH bytes beyond each), found a
+        word (8 bytes) at a time: the first quote ends each."""
+        words = spans(a, start, WIDTH).view("<u8")
+        low, high = words[:, 0], words[:, 1]
+        length = _first_quote(low, high)
+        if (length >= WIDTH).any():
             raise Doubt("an id's value longer than the bulk reader takes")
-        inside = np.arange(WIDTH) < length[:, None]
-        if ((window < 0x20) & inside).any():
-            raise Doubt("a control byte in an id's value")
-        window[~inside] = 0
-        return cls(start, length, window)
+        low_inside, high_inside = _below(length), _below(length - 8)
+        for word, inside in ((low, low_inside), (high, high_inside)):
+            if _any_zero_byte((word & (_EVERY * np.uint64(0xE0))) | ~inside):  # below 0x20
+                raise Doubt("a control byte in an id's value")
+        return cls(start, length, low & low_inside, high & high_inside)
 
     @classmethod
     def ending(cls, a: Array, closing: Array) -> _Values | None:
         """The values whose closing quotes are at ``closing`` (None: not all are values)."""
         if len(closing) and (closing.min() < WIDTH or closing.max() + WIDTH > len(a)):
             return None
-        quote = spans(a, closing - WIDTH, WIDTH)[:, ::-1] == ord('"')
-        if not quote.any(axis=1).all():
+        words = spans(a, closing - WIDTH, WIDTH).view("<u8").byteswap()  # bytes backwards
+        back = _first_quote(words[:, 1], words[:, 0])  # bytes between it and closing
+        if (back >= WIDTH).any():
             return None
-        values = cls.read(a, closing - quote.argmax(axis=1))
+        values = cls.read(a, closing - back)
         return values if (values.start + values.length == closing).all() else None
 
     def subset(self, rows: Array) -> _Values:
-        return _Values(self.start[rows], self.length[rows], self.padded[rows])
+        return _Values(self.start[rows], self.length[rows], self.low[rows], self.high[rows])
 
     def codes(self) -> Array:
         """A 64-bit code of each value: equal values, equal codes."""
-        return _code(self.padded, self.length)
+        return _code(self.low, self.high, self.length)
 
     def same(self, other: _Values, rows: Array) -> Array:
         """Whether each value equals ``other``'s at ``rows``."""
-        same: Array = (self.padded == other.padded[rows]).all(axis=1)
+        same: Array = self.low == other.low[rows]
+        same &= self.high == other.high[rows]
         same &= self.length == other.length[rows]
         return same
 
@@ -209,13 +216,52 @@ class _Values:
             a[self.start[self.length > k] + k] = byte
 
     def text(self, row: int) -> bytes:
-        return self.padded[row, : self.length[row]].tobytes()
+        both = int(self.low[row]) | int(self.high[row]) << 64
+        return both.to_bytes(WIDTH, "little")[: self.length[row]]
 
 
-def _code(padded: Array, length: Array) -> Array:
-    words = np.ascontiguousarray(padded).view("<u8")
+_EVERY = np.uint64(0x0101010101010101)  # times a byte: that byte in every place
+_LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+_QUOTES = _EVERY * np.uint64(ord('"'))
+
+
+def _first_quote(low: Array, high: Array) -> Array:
+    """Where the first ``"`` of the 16 bytes ``low``, ``high`` is (16: none)."""
+    first = _lowest_zero_byte(low ^ _QUOTES)
+    later = first == 8
+    first[later] += _lowest_zero_byte(high[later] ^ _QUOTES)
+    return first
+
+
+def _any_zero_byte(words: Array) -> bool:
+    """Whether a byte of any of the words is zero."""
     with np.errstate(over="ignore"):
-        mixed = (words * _MIX[: WIDTH // 8]).sum(axis=1, dtype=np.uint64)
+        return bool(((words - _EVERY) & ~words & (_EVERY * np.uint64(0x80))).any())
+
+
+def _lowest_zero_byte(words: Array) -> Array:
+    """The place (0 to 7) of the lowest zero byte of each little-endian word; 8: none."""
+    with np.errstate(over="ignore"):
+        high = ~(((words & _LOW7) + _LOW7) | words | _LOW7)  # 0x80 where a byte is zero
+        low = high & (~high + np.uint64(1))  # the lowest: 2 ** (8 * place + 7)
+        place: Array = ((low >> np.uint64(7)) * _BYTE_OF) >> np.uint64(56)  # place + 1
+    place = place.astype(np.int64) - 1
+    place[place < 0] = 8
+    return place
+
+
+def _below(length: Array) -> Array:
+    """A word of ones on its first ``length`` bytes (0 to 8 of them), zero beyond."""
+    bits = (np.clip(length, 0, 8) * 8).astype(np.uint64)
+    half = bits >> np.uint64(1)
+    with np.errstate(over="ignore"):
+        mask: Array = ((np.uint64(1) << half) << (bits - half)) - np.uint64(1)  # 64: all ones
+    return mask
+
+
+def _code(low: Array, high: Array, length: Array) -> Array:
+    with np.errstate(over="ignore"):
+        mixed: Array = low * np.uint64(_MIX[0]) + high * np.uint64(_MIX[1])
         coded: Array = mixed ^ (length.astype(np.uint64) * np.uint64(_MIX[0]))
         return coded
 
@@ -225,7 +271,8 @@ def string_codes(strings: list[bytes]) -> Array:
     padded = np.zeros((len(strings), WIDTH), np.uint8)
     for row, s in enumerate(strings):
         padded[row, : len(s)] = np.frombuffer(s, np.uint8)
-    return _code(padded, np.array([len(s) for s in strings], np.int64))
+    words = padded.view("<u8")
+    return _code(words[:, 0], words[:, 1], np.array([len(s) for s in strings], np.int64))
 
 
 class _Powers:
@@ -250,37 +297,30 @@ def _powers(x: int, n: int) -> Array:
 
 
 def line_hashes(words: Array, start: Array, end: Array, powers: _Powers) -> Array:
-    """A hash of the bytes ``[start, end)`` of each line, wherever the line starts in a word
-    (``words``: the read as little-endian 8-byte words, two more than the lines reach).
+    """A hash of the bytes ``[start, end)`` of each line and of where it starts in a word
+    (``words``: the read as little-endian 8-byte words, one more than the lines reach).
 
-    The line's own words (its bytes 8k to 8k + 7) are cut from the read's words by shifts,
-    then summed as a polynomial; the last bytes (fewer than 8) are one more word."""
-    first, count = start // 8, (end - start) // 8  # the line's own words: from first, count
-    if (count < 1).any():
+    The words holding the line's bytes are summed as a polynomial, from prefix sums over the
+    read (two passes over its words), the bytes of other lines in its first and last words
+    taken out. A text at another place in a word hashes differently: its lines form groups of
+    their own, which :meth:`Grouping._groups` maps to one text by their bytes."""
+    if (end - start < 16).any():
         raise Doubt("a line too short to hash")
-    base, stop = int(first[0]), int(first[-1] + count[-1])
+    first, last = start // 8, (end - 1) // 8  # the words holding the line's first, last byte
+    base, stop = int(first[0]), int(last[-1]) + 1
     up, down = powers.take(stop - base)
-    offset = (start % 8 * 8).astype(np.uint64)  # bits before the line in its first word
-    room = np.diff(np.append(first, stop)).clip(min=0)
-    by = np.repeat(offset, room)  # each word of the region: its line's offset
     with np.errstate(over="ignore"):
-        own = np.right_shift(words[base:stop], by)
-        np.subtract(np.uint64(63), by, out=by)
-        np.left_shift(words[base + 1 : stop + 1], by, out=by)
-        by <<= np.uint64(1)
-        own |= by
-        own *= up
-        sums = np.empty(len(own) + 1, np.uint64)
+        sums = np.empty(stop - base + 1, np.uint64)
         sums[0] = 0
-        np.cumsum(own, out=sums[1:])
-        whole = (sums[first + count - base] - sums[first - base]) * down[first - base]
-        last = first + count
-        tail = (words[last] >> offset) | (
-            (words[last + 1] << (np.uint64(63) - offset)) << np.uint64(1)
-        )
-        bits = (8 * ((end - start) % 8)).astype(np.uint64)
-        tail &= (np.uint64(1) << bits) - np.uint64(1)
-        mixed = whole * np.uint64(_MIX[0]) + tail * np.uint64(_MIX[2])
+        np.cumsum(words[base:stop] * up, out=sums[1:])
+        whole = sums[last + 1 - base] - sums[first - base]
+        head = words[first]
+        before = (start % 8 * 8).astype(np.uint64)  # bits of the line's first word before it
+        whole += (((head >> before) << before) - head) * up[first - base]
+        tail = words[last]
+        whole += ((tail & _below((end - 1) % 8 + 1)) - tail) * up[last - base]
+        whole *= down[first - base]
+        mixed = whole * np.uint64(_MIX[0]) + before * np.uint64(_MIX[2])
         hashes: Array = mixed + (end - start).astype(np.uint64) * np.uint64(_MIX[3])
         return hashes
 
@@ -309,6 +349,7 @@ class Grouping:
     keys: Array = field(default_factory=lambda: np.zeros(0, np.uint64))  # sorted hashes
     numbers: Array = field(default_factory=lambda: np.zeros(0, np.int64))  # their groups
     reps: list[bytes] = field(default_factory=list)  # each group's first line, overwritten
+    texts: dict[bytes, int] = field(default_factory=dict)  # a group's first line -> its number
     units: dict[bytes, int] = field(default_factory=dict)  # unit value -> its number
     pairs: list[Array] = field(default_factory=list)  # per read: group << 24 | unit
     counts: list[Array] = field(default_factory=list)  # per read: lines of each pair
@@ -465,9 +506,13 @@ class Grouping:
         number = np.empty(len(unique), np.int64)
         number[known] = self.numbers[at[known]]
         fresh = np.flatnonzero(~known)
-        number[fresh] = len(self.reps) + np.arange(len(fresh))
-        self.reps.extend(bytes(buffer[starts[i] : ends[i]]) for i in first[fresh].tolist())
-        found = _STRING.findall(b"\n".join(self.reps[len(self.reps) - len(fresh) :]))
+        before = len(self.reps)
+        for row, line in zip(fresh.tolist(), first[fresh].tolist(), strict=True):
+            text = bytes(buffer[starts[line] : ends[line]])
+            number[row] = self.texts.setdefault(text, len(self.reps))
+            if number[row] == len(self.reps):
+                self.reps.append(text)
+        found = _STRING.findall(b"\n".join(self.reps[before:]))
         new = sorted({t for t in found if len(t) < WIDTH} - self.coded)  # longer: not an id
         if new:
             self.coded.update(new)
@@ -498,9 +543,7 @@ class Grouping:
         self.counts.append(counts)
         self.firsts.append(first + self.lines)
         if ballot is not None:
-            self.ballots.append(
-                _Values(ballot.start[first], ballot.length[first], ballot.padded[first])
-            )
+            self.ballots.append(ballot.subset(first))
 
     def distinct(self, check: Any) -> list[tuple[bytes, int, int, bytes | None]]:
         """The distinct CVR texts as :mod:`.cdf_fast` counts them (its tokens for the ids),
@@ -546,7 +589,9 @@ class Grouping:
         if not self.ballots:
             return [None] * len(rows)
         lengths = np.concatenate([b.length for b in self.ballots])[rows].tolist()
-        padded = np.concatenate([b.padded for b in self.ballots])[rows].tobytes()
+        low = np.concatenate([b.low for b in self.ballots])[rows]
+        high = np.concatenate([b.high for b in self.ballots])[rows]
+        padded = np.column_stack((low, high)).astype("<u8").tobytes()
         return [b'"' + padded[WIDTH * i : WIDTH * i + n] + b'"' for i, n in enumerate(lengths)]
 
     def _general(self) -> tuple[Array, list[bytes]]:

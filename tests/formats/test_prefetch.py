@@ -14,7 +14,7 @@ from shortlist.formats import csv_lines, prefetch, read_ballots
 
 
 def ballots(path: Path, first: str, rows: int = 2000) -> None:
-    lines = ["rank1,rank2,rank3"] + [f"{first},B,C", "B,C,", "C,,"] * rows
+    lines = ['rank1,rank2,"rank3"'] + [f"{first},B,C", "B,C,", "C,,"] * rows
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -38,6 +38,8 @@ def test_a_file_read_ahead_reads_the_same(tmp_path: Path, small_files: None) -> 
     taken = prefetch.take(path)
     assert taken is not None and bytes(taken[0][: taken[1]]) == path.read_bytes()
     assert not any(taken[0][taken[1] :])  # zero bytes after the text
+    content = path.read_bytes()
+    assert taken.last == {byte: content.rfind(byte) for byte in prefetch.LOOKED_FOR}
     assert prefetch.take(path) is None  # handed over once
     prefetch.start(path)
     got = read_ballots(path)
@@ -116,3 +118,24 @@ def test_ballots_read_ahead_of_a_file_changed_since_are_not_used(
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     got = read_ballots(path)
     assert "D" in got.profile.candidates and "A" not in got.profile.candidates
+
+
+@pytest.mark.parametrize("odd", ['"A, B",C,', "A\r,B,", "A,\x00,"])
+def test_a_file_read_ahead_with_what_the_numpy_reader_refuses_is_read_the_careful_way(
+    tmp_path: Path, small_files: None, odd: str
+) -> None:
+    """A quote, a lone carriage return or NUL, seen while the file was read ahead: the numpy
+    reader leaves the file to the careful one, as it does reading the file itself."""
+    path = tmp_path / "b.csv"
+    ballots(path, "A")
+    path.write_bytes(path.read_bytes() + odd.encode() + b"\n")
+    try:
+        expected = csv_format.parse_csv(path.read_text(encoding="utf-8"), str(path))
+    except BallotFileError as exc:
+        prefetch.start(path, "csv", count=True)
+        with pytest.raises(BallotFileError) as got:
+            read_ballots(path)
+        assert str(got.value).replace(str(path), "<csv>") == str(exc).replace(str(path), "<csv>")
+        return
+    prefetch.start(path, "csv", count=True)
+    same_ballots(read_ballots(path), expected)

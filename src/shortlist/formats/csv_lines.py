@@ -86,13 +86,18 @@ def read_csv_lines(
         if layout.width == 0:
             raise _Irregular
         taken = prefetch.take(path) if progress is None else None
-        if taken is not None and taken[1] == size and prefetch.SPARE_BYTES >= SPARE_BYTES:
-            text, done = taken
+        if taken is not None and taken.size == size and prefetch.SPARE_BYTES >= SPARE_BYTES:
+            text, done, last = taken.text, taken.size, taken.last
         else:
-            text, done = _read_text(raw, size, progress)
-    if text.find(b'"', offset, done) >= 0 or text.find(b"\x00", offset, done) >= 0:
+            (text, done), last = _read_text(raw, size, progress), {}
+
+    def holds(byte: bytes) -> bool:
+        at = last[byte] if byte in last else text.rfind(byte, offset, done)
+        return at >= offset
+
+    if holds(b'"') or holds(b"\x00"):
         raise _Irregular  # quotes change what commas and line breaks mean; NUL pads the words
-    crlf = text.find(b"\r", offset, done) >= 0
+    crlf = holds(b"\r")
     data = np.frombuffer(text, dtype=np.uint8)
     if crlf and _lone_carriage_return(data[offset:done]):
         raise _Irregular  # a lone carriage return is a line break to the csv module

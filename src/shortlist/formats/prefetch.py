@@ -20,7 +20,7 @@ from __future__ import annotations
 import mmap
 import os
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from shortlist.formats.ballotfile import BallotFile
@@ -42,6 +42,7 @@ class _Read:
         self.count = count
         self.text: mmap.mmap | None = None
         self.stamp: tuple[int, int, int] | None = None
+        self.last: dict[bytes, int] = {}
         self.ballots: BallotFile | None = None
         self.error: Exception | None = None
         self.counted = threading.Event()
@@ -77,6 +78,7 @@ class _Read:
                         return  # shorter than it said: let the reader see for itself
                     done += n
                 del view
+            self.last = {byte: text.rfind(byte, 0, size) for byte in LOOKED_FOR}
             self.text, self.stamp = text, stamp
         except (OSError, MemoryError):
             pass  # the reader will meet the error and report it
@@ -113,9 +115,22 @@ def start(path: str | os.PathLike[str], format: str | None = None, *, count: boo
         import shortlist.formats.csv_lines  # noqa: F401
 
 
-def take(path: str | os.PathLike[str]) -> tuple[mmap.mmap, int] | None:
-    """The text of ``path`` (:data:`SPARE_BYTES` zero bytes after it) and its size, if
-    :func:`start` read it and the file is unchanged since; else ``None`` (read the file)."""
+class Taken(NamedTuple):
+    """A file's text (:data:`SPARE_BYTES` zero bytes after it), its size, and where the last
+    of each of :data:`LOOKED_FOR` stands in it (-1: nowhere), found while modules loaded."""
+
+    text: mmap.mmap
+    size: int
+    last: dict[bytes, int]
+
+
+LOOKED_FOR = (b'"', b"\x00", b"\r")
+"""The bytes the numpy CSV reader refuses or must know of (a quote, NUL, a carriage return)."""
+
+
+def take(path: str | os.PathLike[str]) -> Taken | None:
+    """The text of ``path`` if :func:`start` read it and the file is unchanged since; else
+    ``None`` (read the file)."""
     where = os.path.abspath(os.fspath(path))
     read = _pending.get(where)
     if read is None:
@@ -130,7 +145,7 @@ def take(path: str | os.PathLike[str]) -> tuple[mmap.mmap, int] | None:
         text, stamp = read.text, read.stamp
     if text is None or stamp is None or not _unchanged(where, stamp):
         return None
-    return text, stamp[1]
+    return Taken(text, stamp[1], read.last)
 
 
 def ballots(path: str | os.PathLike[str], format: str | None) -> BallotFile | None:

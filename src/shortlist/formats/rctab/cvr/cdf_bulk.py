@@ -290,10 +290,17 @@ class _Powers:
 
 
 def _powers(x: int, n: int) -> Array:
-    factors = np.full(n, x, np.uint64)
-    factors[0] = 1
-    with np.errstate(over="ignore"):
-        return np.cumprod(factors, dtype=np.uint64)
+    """x**0 to x**(n - 1) modulo 2**64, each half from the one before (x**k times it)."""
+    powers = np.ones(max(n, 1), np.uint64)
+    done = 1
+    while done < n:
+        step = min(done, n - done)
+        with np.errstate(over="ignore"):
+            np.multiply(
+                powers[:step], np.uint64(pow(x, done, 1 << 64)), out=powers[done : done + step]
+            )
+        done += step
+    return powers[:n]
 
 
 def line_hashes(words: Array, start: Array, end: Array, powers: _Powers) -> Array:
@@ -506,22 +513,23 @@ class Grouping:
         number = np.empty(len(unique), np.int64)
         number[known] = self.numbers[at[known]]
         fresh = np.flatnonzero(~known)
-        before = len(self.reps)
-        for row, line in zip(fresh.tolist(), first[fresh].tolist(), strict=True):
+        before, numbered = len(self.reps), []
+        for line in first[fresh].tolist():
             text = bytes(buffer[starts[line] : ends[line]])
-            number[row] = self.texts.setdefault(text, len(self.reps))
-            if number[row] == len(self.reps):
+            numbered.append(self.texts.setdefault(text, len(self.reps)))
+            if numbered[-1] == len(self.reps):
                 self.reps.append(text)
-        found = _STRING.findall(b"\n".join(self.reps[before:]))
-        new = sorted({t for t in found if len(t) < WIDTH} - self.coded)  # longer: not an id
+        number[fresh] = numbered
+        found = set(_STRING.findall(b"\n".join(self.reps[before:]))) - self.coded
+        new = sorted(t for t in found if len(t) < WIDTH)  # longer: not an id
         if new:
             self.coded.update(new)
             self.strings = np.unique(np.concatenate((self.strings, string_codes(new))))
         if len(self.reps) > MAX_GROUPS:
             raise Doubt("too many distinct CVRs")
-        keys = np.concatenate((self.keys, unique[fresh]))
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.numbers = keys[order], np.concatenate((self.numbers, number[fresh]))[order]
+        at = np.searchsorted(self.keys, unique[fresh])  # unique: sorted; fresh: not in keys
+        self.keys = np.insert(self.keys, at, unique[fresh])
+        self.numbers = np.insert(self.numbers, at, number[fresh])
         return number[inverse.ravel()]
 
     def _pairs(self, groups: Array, unit: _Values | None, ballot: _Values | None) -> None:

@@ -123,6 +123,17 @@ def positions(a: Array, lo: int, hi: int, wanted: bytes) -> Array:
     return out
 
 
+def line_ends(buffer: bytearray, pos: int) -> Array:
+    """Where each ``\n`` from ``pos`` on is: one ``find`` a line (lines of hundreds of bytes:
+    faster than a numpy pass over every byte)."""
+    found, find = [], buffer.find
+    at = find(b"\n", pos)
+    while at >= 0:
+        found.append(at)
+        at = find(b"\n", at + 1)
+    return np.array(found, np.int64)
+
+
 def spans(a: Array, start: Array, width: int) -> Array:
     """The ``width`` bytes from each of ``start`` (a copy: one row each)."""
     items = np.ndarray((len(a) - width + 1,), f"V{width}", a, strides=(1,))
@@ -383,7 +394,7 @@ class Grouping:
         may be prepared while the one before is merged (on another thread)."""
         a = np.frombuffer(buffer, np.uint8)
         n = len(a)
-        ends = positions(a, pos, n, b"\n")
+        ends = line_ends(buffer, pos)
         starts = np.concatenate(([pos], ends[:-1] + 1)).astype(np.int64)
         room = ends + 24 < n  # the next line's '{' and two words after the line are read
         closes = (a[np.maximum(ends - 2, 0)] == ord("}")) & (a[np.maximum(ends - 1, 0)] == ord(","))

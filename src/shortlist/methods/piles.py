@@ -112,6 +112,9 @@ class Piles:
         # padding at the end, which is False
         live = np.zeros(len(self.continuing) + _PADDING, dtype=bool)
         live[: len(self.continuing)] = self.continuing
+        if not self._has_multi and self.max_skips is None:
+            self._advance_plain(pending, live)
+            return
         while pending.size:
             cur = self.cursor[pending]
             done = cur >= width
@@ -139,6 +142,24 @@ class Piles:
             go_on = ~(hit | exhaust)
             self.cursor[pending[go_on]] += 1
             pending, skips = pending[go_on], skips[go_on]
+
+    def _advance_plain(self, pending: npt.NDArray[np.int64], live: npt.NDArray[np.bool_]) -> None:
+        """:meth:`_advance` when every cell is one mark or a skip and skips are not limited: a
+        row stops at its first continuing mark, or is exhausted past its last rank."""
+        width = self.ranks.shape[1]
+        top, cursor = self.top, self.cursor
+        while pending.size:
+            cur = cursor[pending]
+            done = cur >= width
+            if bool(done.any()):
+                top[pending[done]] = EXHAUSTED
+                kept = ~done
+                pending, cur = pending[kept], cur[kept]
+            cell = self._flat_ranks[pending * width + cur]
+            hit = live[cell]
+            top[pending[hit]] = cell[hit]
+            pending = pending[~hit]
+            cursor[pending] += 1
 
     def _resolve_multi(self, cell: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
         """Turn multi-mark cells into a candidate (one continuing mark), a pass or an exhaust."""

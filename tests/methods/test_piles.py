@@ -22,7 +22,11 @@ def profiles_and_removals(draw: st.DrawFn) -> tuple[Profile, list[list[int]]]:
     profile = Profile(names, np.array(rows, dtype=np.int32), np.array(weights, dtype=np.int64))
     order = draw(st.permutations(range(n_candidates)))
     cuts = sorted(draw(st.sets(st.integers(1, n_candidates - 1), max_size=n_candidates - 1)))
-    removals = [list(order[a:b]) for a, b in zip([0, *cuts], [*cuts, n_candidates - 1]) if a < b]
+    removals = [
+        list(order[a:b])
+        for a, b in zip([0, *cuts], [*cuts, n_candidates - 1], strict=True)
+        if a < b
+    ]
     return profile, removals
 
 

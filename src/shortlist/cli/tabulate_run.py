@@ -8,7 +8,6 @@ imported; :mod:`shortlist.cli.tabulate` (the click command) calls the same funct
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from typing import Any, TextIO
@@ -116,6 +115,8 @@ def emit(result: Any, output_format: str, output: FileName | None, path: FileNam
             out.write(text)
         return
     if output_format == "json":
+        import json  # not before: the ballot file is read meanwhile
+
         text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
         with open_out(output) as out:
             out.write(text)

@@ -3,6 +3,7 @@ exact record-by-record reader: the same records, counts, first lines and ballot 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -279,3 +280,118 @@ def test_markers_are_found_exactly(tmp_path: Path) -> None:
             ]
         finally:
             cdf_bulk._BLOCK = 1 << 18
+
+
+words = st.lists(st.integers(0, (1 << 64) - 1), min_size=1, max_size=20)
+zeroish = st.lists(
+    st.sampled_from([0x00, 0x01, 0x22, 0x80, 0xFF, 0x7F, 0x1F]), min_size=8, max_size=8
+)
+
+
+@given(values=st.one_of(words, st.lists(zeroish, min_size=1, max_size=20).map(
+    lambda rows: [int.from_bytes(bytes(r), "little") for r in rows])))  # fmt: skip
+def test_the_word_tricks_find_what_a_byte_by_byte_search_finds(values: list[int]) -> None:
+    """The lowest zero byte of each word, whether any byte is zero, the first quote of two
+    words and the masks of a value's first bytes, against plain Python."""
+    array = np.array(values, np.uint64)
+    as_bytes = [v.to_bytes(8, "little") for v in values]
+    expected = [b.index(0) if 0 in b else 8 for b in as_bytes]
+    assert cdf_bulk._lowest_zero_byte(array).tolist() == expected
+    assert cdf_bulk._any_zero_byte(array) == any(0 in b for b in as_bytes)
+    high = array[::-1].copy()
+    joined = [a + b for a, b in zip(as_bytes, as_bytes[::-1], strict=True)]
+    quotes = [j.index(b'"') if b'"' in j else 16 for j in joined]
+    assert cdf_bulk._first_quote(array, high).tolist() == quotes
+    lengths = np.array([v % 11 - 1 for v in values], np.int64)  # -1 to 9: clipped to 0 to 8
+    masks = [(1 << 8 * min(max(n, 0), 8)) - 1 for n in lengths.tolist()]
+    assert cdf_bulk._below(lengths).tolist() == masks
+
+
+@given(
+    values=st.lists(st.binary(max_size=17).filter(lambda b: b'"' not in b), min_size=1, max_size=8),
+    gap=st.integers(16, 30),
+)
+def test_values_are_read_as_a_byte_by_byte_reader_reads_them(values: list[bytes], gap: int) -> None:
+    """_Values.read from the value's start and _Values.ending from its closing quote: the
+    same bytes and lengths as plain Python, or a Doubt (too long, a control byte) / None."""
+    text, starts = bytearray(b"x" * 20), []
+    for value in values:
+        starts.append(len(text) + 1)
+        text += b'"' + value + b'"' + b"y" * gap
+    text += b"z" * 20
+    a = np.frombuffer(bytes(text), np.uint8)
+    start = np.array(starts, np.int64)
+    closing = start + np.array([len(v) for v in values], np.int64)
+    doubtful = any(len(v) >= cdf_bulk.WIDTH or min(v, default=32) < 0x20 for v in values)
+    if doubtful:
+        with pytest.raises(cdf_bulk.Doubt):
+            cdf_bulk._Values.read(a, start)
+        ended = None
+        with contextlib.suppress(cdf_bulk.Doubt):
+            ended = cdf_bulk._Values.ending(a, closing)
+        assert ended is None or not any(len(v) >= cdf_bulk.WIDTH for v in values)
+        return
+    for found in (cdf_bulk._Values.read(a, start), cdf_bulk._Values.ending(a, closing)):
+        assert found is not None
+        assert [found.text(i) for i in range(len(values))] == values
+        assert found.length.tolist() == [len(v) for v in values]
+        assert found.same(found, np.arange(len(values))).all()
+        codes = found.codes().tolist()
+        assert codes == cdf_bulk.string_codes(values).tolist()
+
+
+@given(lines=st.lists(st.binary(min_size=16, max_size=60).filter(lambda b: b"\n" not in b),
+                      min_size=1, max_size=12),
+       lead=st.integers(0, 9), other=st.binary(min_size=16, max_size=16))  # fmt: skip
+def test_line_ends_and_hashes_depend_on_the_line_and_its_place_in_a_word_only(
+    lines: list[bytes], lead: int, other: bytes
+) -> None:
+    """line_ends finds every newline; a line's hash is that of the same bytes at the same
+    place in a word anywhere, whatever the bytes around it."""
+    text = bytearray(b"{" * lead + b"\n".join(lines) + b"\n" + b"\0" * 24)
+    ends = cdf_bulk.line_ends(text, lead)
+    assert ends.tolist() == [i for i in range(lead, len(text)) if text[i] == ord("\n")]
+    starts = np.concatenate(([lead], ends[:-1] + 1)).astype(np.int64)
+
+    def hashes(buffer: bytearray, starts: Any, ends: Any) -> list[int]:
+        w = np.frombuffer(buffer, "<u8", count=len(buffer) // 8)
+        found: list[int] = cdf_bulk.line_hashes(w, starts, ends, cdf_bulk._Powers()).tolist()
+        return found
+
+    first = hashes(text, starts, ends)
+    for n, line in enumerate(lines):  # alone, 8 bytes further on, other bytes around it
+        at = 8 * (n + 1) + int(starts[n]) % 8
+        alone = bytearray(other * (n + 2))[:at] + line + other + b"\0" * 24
+        start, end = np.array([at], np.int64), np.array([at + len(line)], np.int64)
+        assert hashes(alone, start, end) == [first[n]]
+    for n, m in ((n, m) for n in range(len(lines)) for m in range(len(lines))):
+        same = lines[n] == lines[m] and starts[n] % 8 == starts[m] % 8
+        if same:
+            assert first[n] == first[m]
+
+
+def test_a_doubt_while_preparing_a_later_read_is_raised_by_take_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper thread's error comes back to the caller (the file is then read the other
+    way); so does an error while merging, and the helper stops."""
+    monkeypatch.setattr(cdf_fast, "_CHUNK", 4096)
+    path = many(tmp_path)
+    data = path.read_bytes()
+    late = [n for n in range(len(data)) if data.startswith(b'"original"', n)][30]  # 31st CVR
+    assert late > 2 * 4096  # in a later read than the first
+    path.write_bytes(data[:late] + b'"origina\\u006c"' + data[late + 10 :])  # a backslash
+    with pytest.raises(cdf_bulk.Doubt, match="backslash"):
+        bulk(path)
+    same_as_exact(path)
+    path = many(tmp_path)
+    hashing(monkeypatch, lambda w, s, e, p: np.zeros(len(s), np.uint64))
+    with pytest.raises(cdf_bulk.Doubt, match="collision"):
+        bulk(path)
+
+
+def test_a_read_without_a_whole_line_is_refused(tmp_path: Path) -> None:
+    grouping = cdf_bulk.Grouping()
+    reads = iter([b"x" * 5000] * 3)
+    with pytest.raises(cdf_bulk.Doubt, match="no line ends"):
+        cdf_bulk.take_all(grouping, bytearray(b'{"a":1'), 0, lambda: next(reads, b""), 9000)

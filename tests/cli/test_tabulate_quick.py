@@ -111,3 +111,25 @@ def test_counting_a_file_does_not_import_click(ballots: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "True False"
+
+
+BIG_ROWS = ["A,B,C", "B,C,A", "C,B,A", "C,A,", "A,,", "B,,"] * 40_000  # > 1 MiB: read ahead
+
+
+@pytest.mark.parametrize(
+    ("last", "code"),
+    [("A,B,", 0), ("A,B,C,D", 2), ("A,\x00,", 0)],
+    ids=["good", "row too long", "NUL (left to the csv module)"],
+)
+def test_a_file_read_and_counted_ahead_says_the_same(
+    last: str, code: int, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """Files the plain path reads on a second thread while modules load (errors included)."""
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(["rank1,rank2,rank3", *BIG_ROWS, last]) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 1 << 20
+    monkeypatch.chdir(tmp_path)
+    args = ["tabulate", "big.csv", "--method", "irv", "--format", "json"]
+    quick = by_process(args, tmp_path)
+    assert quick == by_click(args, capsys)
+    assert quick[0] == code

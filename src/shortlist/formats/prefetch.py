@@ -36,8 +36,9 @@ _pending: dict[str, _Read] = {}
 
 
 class _Read:
-    def __init__(self, path: str, format: str | None, count: bool) -> None:
+    def __init__(self, path: str, name: str, format: str | None, count: bool) -> None:
         self.path = path
+        self.name = name  # as given: the reader's messages name the file so
         self.format = format
         self.count = count
         self.text: mmap.mmap | None = None
@@ -56,7 +57,7 @@ class _Read:
         try:
             from shortlist.formats import read_ballots
 
-            self.ballots = read_ballots(self.path, format=self.format)
+            self.ballots = read_ballots(self.name, format=self.format)
         except Exception as exc:  # handed to the thread that asks for these ballots
             self.error = exc
         finally:
@@ -106,7 +107,7 @@ def start(path: str | os.PathLike[str], format: str | None = None, *, count: boo
             return
     except OSError:
         return
-    read = _Read(where, format, count)
+    read = _Read(where, os.fspath(path), format, count)
     _pending[where] = read
     read.thread.start()
     if count:

@@ -139,3 +139,22 @@ def test_a_file_read_ahead_with_what_the_numpy_reader_refuses_is_read_the_carefu
         return
     prefetch.start(path, "csv", count=True)
     same_ballots(read_ballots(path), expected)
+
+
+def test_ballots_asked_for_at_once_are_read_from_the_text_read_ahead(
+    tmp_path: Path, small_files: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reading thread takes its text from the pending reads: asking for the ballots
+    before it got there must not make it read the file a second time."""
+    path = tmp_path / "b.csv"
+    ballots(path, "A")
+    expected = read_ballots(path)
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("read the file a second time")
+
+    monkeypatch.setattr(csv_lines, "_read_text", refuse)
+    prefetch.start(path, "csv", count=True)
+    ahead = prefetch.ballots(path, "csv")
+    assert ahead is not None
+    same_ballots(ahead, expected)

@@ -158,8 +158,9 @@ def ballots(path: str | os.PathLike[str], format: str | None) -> BallotFile | No
         return None
     if read.thread is threading.current_thread():
         return None  # the reading itself
-    del _pending[where]
-    read.counted.wait()
+    read.counted.wait()  # (still pending meanwhile: that thread takes its text from there)
+    if _pending.pop(where, None) is not read:
+        return None  # handed over to another thread meanwhile
     if read.stamp is None or not _unchanged(where, read.stamp):
         return None
     if read.error is not None:

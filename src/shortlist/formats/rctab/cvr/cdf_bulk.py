@@ -346,6 +346,9 @@ def line_hashes(words: Array, start: Array, end: Array, powers: _Powers) -> Arra
 _Found = tuple[_Values, "_Values | None", "_Values | None", _Values]  # current, ballot, unit, @id
 
 
+_Distinct = tuple[bytes, int, int, "bytes | None", "tuple[bytes, bytes] | None"]
+
+
 @dataclass(frozen=True)
 class _Read:
     """A read's whole CVR lines, their ids overwritten in ``buffer``: ready to be grouped."""
@@ -564,11 +567,13 @@ class Grouping:
         if ballot is not None:
             self.ballots.append(ballot.subset(first))
 
-    def distinct(self, check: Any) -> list[tuple[bytes, int, int, bytes | None]]:
+    def distinct(self, check: Any) -> list[_Distinct]:
         """The distinct CVR texts as :mod:`.cdf_fast` counts them (its tokens for the ids),
         in the order they first appear: (text, how many lines, the first line's number among
-        the lines taken, its ballot id quoted or None). ``check(text)`` raises for a
-        distinct text (its unit still a token) that must not be counted."""
+        the lines taken, its ballot id quoted or None, and the text with its unit's value as
+        a token and that value quoted, or None where the text names no unit or names a unit
+        twice). ``check(text)`` raises for a distinct text (its unit still a token) that must
+        not be counted."""
         if not self.reps:
             return []
         general, texts = self._general()
@@ -586,7 +591,8 @@ class Grouping:
         ids = self._ballot_ids(rows)
         units = [b'"' + u + b'"' for u in self.units]
         cut = [t.split(UNIT) for t in texts] if units else []
-        found = []
+        once = [t.count(_UNIT[:-2]) == 1 for t in texts]  # the unit's key: once
+        found: list[_Distinct] = []
         whole = zip(
             (key[rows] >> 24).tolist(),
             (key[rows] & ((1 << 24) - 1)).tolist(),
@@ -596,11 +602,13 @@ class Grouping:
             strict=True,
         )
         for text_number, unit_number, total, line, ballot in whole:
-            text = texts[text_number]
+            text, split = texts[text_number], None
             if units:
                 head, tail = cut[text_number]  # one unit a text
-                text = b"".join((head, units[unit_number], tail))
-            found.append((text, total, line, ballot))
+                unit = units[unit_number]
+                split = (text, unit) if once[text_number] else None
+                text = b"".join((head, unit, tail))
+            found.append((text, total, line, ballot, split))
         return found
 
     def _ballot_ids(self, rows: Array) -> list[bytes | None]:

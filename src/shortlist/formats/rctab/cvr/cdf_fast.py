@@ -90,6 +90,7 @@ class _Texts:
     def __init__(self) -> None:
         self.counts: Counter[bytes] = Counter()
         self.first: dict[bytes, tuple[int, bytes | None]] = {}  # line of its '{', ballot id
+        self.split: dict[bytes, tuple[bytes, bytes]] = {}  # as _split gives, where known
 
     def add(self, pieces: list[bytes], line: int, text: bytes, offset: int, sep: bytes) -> None:
         """Count the CVRs ``pieces`` (cut from ``text`` at ``offset``; first line ``line``)."""
@@ -186,11 +187,13 @@ def _count_in_bulk(
     )
     ballot_ids = 1 if grouping.present.get(cdf_bulk.BALLOT_KEY) else 0
     texts = _Texts()
-    for key, count, first, ballot in grouping.distinct(
+    for key, count, first, ballot, split in grouping.distinct(
         lambda general: _check(general.replace(UNIT, b'""'), ballot_ids)
     ):
         texts.counts[key] = count
         texts.first[key] = (line + first, ballot)
+        if split is not None:
+            texts.split[key] = split
     if len(texts.counts) > MAX_DISTINCT:
         raise _Refused("too many distinct CVRs")
     text = bytes(buffer[pos:])
@@ -292,6 +295,15 @@ def _check_rest(rest: bytes, election: Election) -> None:
             raise _Refused(f"the report's {key} is not the one found at its end")
 
 
+def _split(key: bytes) -> tuple[bytes, bytes | None]:
+    """The text with its unit's value replaced by a token, and that value quoted (None: no
+    unit, or two: the text stands on its own)."""
+    unit = _UNIT.search(key)
+    if unit is None or _UNIT.search(key, unit.end()) is not None:
+        return key, None
+    return key[: unit.start(1)] + UNIT + key[unit.end(1) :], unit.group(1)
+
+
 def _records(
     texts: _Texts, decode: Decode, election: Election, last: tuple[dict[str, Any], int]
 ) -> list[tuple[CastVoteRecord, int]]:
@@ -305,20 +317,19 @@ def _records(
     found: list[tuple[CastVoteRecord, int]] = []
     decoder = json.JSONDecoder()
     read: dict[bytes, CastVoteRecord | None] = {}  # the text, unit replaced -> first record
+    precincts: dict[bytes, Any] = {}  # a unit's quoted value -> its precinct
     for key, count in texts.counts.items():
         line, ballot = texts.first[key]
-        unit = _UNIT.search(key)
-        if unit is None or _UNIT.search(key, unit.end()) is not None:
-            general, unit = key, None  # no unit, or two: decoded on its own
-        else:
-            general = key[: unit.start(1)] + UNIT + key[unit.end(1) :]
+        general, unit = texts.split.get(key) or _split(key)
         if general in read:
             first = read[general]
             if first is None or unit is None:
                 continue  # the contest is not on this ballot
             # JSON strings without a backslash (the fast path has none): their bytes inside
             vendor = first.vendor_id if ballot is None else ballot[1:-1].decode("utf-8")
-            precinct = election.precincts.get(unit.group(1)[1:-1].decode("utf-8"))
+            if unit not in precincts:
+                precincts[unit] = election.precincts.get(unit[1:-1].decode("utf-8"))
+            precinct = precincts[unit]
             record: CastVoteRecord | None = CastVoteRecord(
                 first.where, line, first.record_id, vendor, first.contest_id,
                 first.tabulator_id, first.batch, precinct, first.precinct_portion,
@@ -328,7 +339,7 @@ def _records(
             cvr = decoder.decode("{" + key.decode("utf-8") + "}")
             if not isinstance(cvr, dict):
                 raise _Refused("a CVR is not an object")
-            if unit is not None and cvr.get("BallotStyleUnitId") != json.loads(unit.group(1)):
+            if unit is not None and cvr.get("BallotStyleUnitId") != json.loads(unit):
                 raise _Refused("a BallotStyleUnitId that is not the CVR's own")
             if ballot is not None:
                 cvr["BallotPrePrintedId"] = json.loads(ballot)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cvr_cdf_fast import ballot, cvr, first_records, read, source, table, write_report
 
-from shortlist.formats.rctab.cvr import cdf_bulk, cdf_fast
+from shortlist.formats.rctab.cvr import cdf_bulk, cdf_fast, cdf_parts
 from shortlist.formats.rctab.cvr.cdf import _json_election, _json_record
 
 
@@ -394,4 +394,4 @@ def test_a_read_without_a_whole_line_is_refused(tmp_path: Path) -> None:
     grouping = cdf_bulk.Grouping()
     reads = iter([b"x" * 5000] * 3)
     with pytest.raises(cdf_bulk.Doubt, match="no line ends"):
-        cdf_bulk.take_all(grouping, bytearray(b'{"a":1'), 0, lambda: next(reads, b""), 9000)
+        cdf_parts.take_all(grouping, bytearray(b'{"a":1'), 0, lambda: next(reads, b""), 2250)

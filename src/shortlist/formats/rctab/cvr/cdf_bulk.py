@@ -31,15 +31,12 @@ that counting over each read as a whole:
    never too little; memory: the codes of the groups' distinct strings, not of every id).
 
 Anything else raises :class:`Doubt`; the caller then reads the file the other way.
+:mod:`.cdf_parts` runs this over a big report on both cores.
 """
 
 from __future__ import annotations
 
-import queue
 import re
-import sys
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,27 +70,6 @@ UNIT = b'"\\u0000unit"'
 
 class Doubt(Exception):
     """Something the bulk grouping cannot vouch for: read the file another way."""
-
-
-def keep_freed_memory() -> None:
-    """Let glibc keep freed blocks for the next read's arrays instead of mapping fresh memory
-    each time (as ``shortlist.cli.tabulate_run.keep_freed_memory`` does for ballot files).
-
-    Each read makes arrays of megabytes; by default glibc gives every block over 128 KiB back
-    to the system and maps a fresh one for the next, a page fault per 4 KiB touched (10^6
-    CVRs: ~0.7 s of system time). Linux with glibc only; elsewhere nothing changes.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(-3, 256 << 20)  # M_MMAP_THRESHOLD: blocks below this come from the heap
-    mallopt(-1, 512 << 20)  # M_TRIM_THRESHOLD: keep this much freed memory at the heap's top
-    mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap in big steps
 
 
 def positions(a: Array, lo: int, hi: int, wanted: bytes) -> Array:
@@ -567,6 +543,36 @@ class Grouping:
         if ballot is not None:
             self.ballots.append(ballot.subset(first))
 
+    def absorb(self, other: Grouping) -> None:
+        """Add the lines ``other`` took (the lines after this one's, in another process):
+        its groups and units renumbered as this one's, its line numbers after this one's."""
+        for key, present in other.present.items():
+            if self.present.setdefault(key, present) != present:
+                raise Doubt(f"{key.decode()} in some CVRs only")
+        numbers = []
+        for rep in other.reps:
+            numbers.append(self.texts.setdefault(rep, len(self.reps)))
+            if numbers[-1] == len(self.reps):
+                self.reps.append(rep)
+        groups = np.array([*numbers, 0], np.int64)  # 0: an array even for no group
+        renumbered = [self.units.setdefault(u, len(self.units)) for u in other.units]
+        units = np.array([*renumbered, 0], np.int64)
+        if len(self.reps) > MAX_GROUPS or len(self.units) >= 1 << 24:
+            raise Doubt("too many distinct CVRs or units")
+        for pairs in other.pairs:
+            self.pairs.append(groups[pairs >> 24] << 24 | units[pairs & ((1 << 24) - 1)])
+        self.counts.extend(other.counts)
+        self.firsts.extend(first + self.lines for first in other.firsts)
+        self.ballots.extend(other.ballots)
+        self.lines += other.lines
+
+    def sent(self) -> Grouping:
+        """What :meth:`absorb` needs of this grouping (no hashes, codes or powers)."""
+        return Grouping(
+            lines=self.lines, present=self.present, reps=self.reps, units=self.units,
+            pairs=self.pairs, counts=self.counts, firsts=self.firsts, ballots=self.ballots,
+        )  # fmt: skip
+
     def distinct(self, check: Any) -> list[_Distinct]:
         """The distinct CVR texts as :mod:`.cdf_fast` counts them (its tokens for the ids),
         in the order they first appear: (text, how many lines, the first line's number among
@@ -660,53 +666,3 @@ class Grouping:
             ids = values.codes()
             if (codes[np.searchsorted(codes, ids).clip(max=len(codes) - 1)] == ids).any():
                 raise Doubt("an id's value elsewhere in the CVRs")
-
-
-def take_all(
-    grouping: Grouping, buffer: bytearray, pos: int, more: Callable[[], bytes], limit: int
-) -> tuple[bytearray, int]:
-    """Take the CVR lines of ``buffer`` from ``pos`` and of the reads ``more()`` gives after
-    it (b"": the end), until they end; the last buffer and where its first line not taken
-    starts. Each read is prepared on a helper thread while the one before is merged on this
-    one (numpy lets go of the GIL in its loops, so two cores work); a buffer holding more than
-    ``limit`` bytes without a whole line is refused."""
-    done: queue.Queue[Any] = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def put(item: Any) -> None:
-        while not stop.is_set():
-            try:
-                done.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    def prepare_each(buffer: bytearray, pos: int) -> None:
-        try:
-            while not stop.is_set():
-                read, pos, ended = grouping.prepare(buffer, pos)
-                if read is not None:
-                    put(read)
-                extra = b"" if ended else more()
-                if not extra:
-                    put((buffer, pos))
-                    return
-                buffer, pos = buffer[pos:] + extra, 0
-                if len(buffer) > limit:
-                    raise Doubt("no line ends in a read")
-        except BaseException as exc:  # raised again on the caller's thread
-            put(exc)
-
-    helper = threading.Thread(target=prepare_each, args=(buffer, pos), daemon=True)
-    helper.start()
-    try:
-        while True:
-            item = done.get()
-            if isinstance(item, BaseException):
-                raise item
-            if isinstance(item, tuple):
-                return item
-            grouping.merge(item)
-    finally:
-        stop.set()
-        helper.join()

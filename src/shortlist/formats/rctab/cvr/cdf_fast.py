@@ -19,7 +19,8 @@ Nothing is assumed that is not checked. The fast path reads a file only when
   are at most :data:`MAX_DISTINCT` distinct texts.
 
 A report written one CVR a line is first counted by :mod:`.cdf_bulk` (the same texts, counted
-with numpy without a Python object per CVR); what it cannot vouch for comes here.
+with numpy without a Python object per CVR; a big report in two parts on both cores, by
+:mod:`.cdf_parts`); what it cannot vouch for comes here.
 
 Otherwise, and on any error, :func:`count_json` returns None and the caller reads the file with
 the exact decoder (which then reports the error with its line).
@@ -33,7 +34,7 @@ from collections import Counter
 from itertools import accumulate, islice
 from typing import TYPE_CHECKING, Any
 
-from shortlist.formats.rctab.cvr import cdf_bulk
+from shortlist.formats.rctab.cvr import cdf_bulk, cdf_parts
 from shortlist.formats.rctab.cvr.cdf_bulk import BALLOT, SNAPSHOT, UNIT
 from shortlist.formats.rctab.cvr.records import CastVoteRecord, CvrSource
 
@@ -179,12 +180,10 @@ def _count_in_bulk(
     text, start, sep = _opened(handle)
     if sep != cdf_bulk.SEPARATOR:
         return None
-    cdf_bulk.keep_freed_memory()
+    cdf_parts.keep_freed_memory()
     line = 1 + text.count(b"\n", 0, start)
     grouping = cdf_bulk.Grouping()
-    buffer, pos = cdf_bulk.take_all(
-        grouping, bytearray(text), start, lambda: handle.read(_CHUNK), 4 * _CHUNK
-    )
+    rest = cdf_parts.group_lines(handle, grouping, text, start, _CHUNK)
     ballot_ids = 1 if grouping.present.get(cdf_bulk.BALLOT_KEY) else 0
     texts = _Texts()
     for key, count, first, ballot, split in grouping.distinct(
@@ -196,8 +195,7 @@ def _count_in_bulk(
             texts.split[key] = split
     if len(texts.counts) > MAX_DISTINCT:
         raise _Refused("too many distinct CVRs")
-    text = bytes(buffer[pos:])
-    return _finish(handle, texts, text, 1, line + grouping.lines, sep, election, decode)
+    return _finish(handle, texts, rest, 1, line + grouping.lines, sep, election, decode)
 
 
 def _finish(

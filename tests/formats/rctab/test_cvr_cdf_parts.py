@@ -15,7 +15,7 @@ from test_cvr_cdf_fast import ballot
 
 from shortlist.formats.rctab.cvr import cdf_bulk, cdf_fast, cdf_parts
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="two parts need os.fork")
+pytestmark = pytest.mark.skipif(not cdf_parts._may_fork(), reason="two parts: Linux, one thread")
 
 
 def cuts(monkeypatch: pytest.MonkeyPatch, chunk: int) -> list[int | None]:

@@ -9,9 +9,10 @@ groups the first, which must end exactly at the cut. The child sends back its gr
 first lines, units, counts, first lines' numbers, ballot ids) and where its reads stopped;
 they are renumbered into this process's (:meth:`.cdf_bulk.Grouping.absorb`). The parts are
 grouped exactly as one pass would group them: groups are keyed by their text, lines
-numbered in file order, and every check runs in each part. Without ``os.fork``, for a small
-report, or where no CVR line starts near the middle, the report is one part. Anything that
-fails in either part raises :class:`.cdf_bulk.Doubt` (the child is then stopped).
+numbered in file order, and every check runs in each part. Outside Linux, with other threads
+running (a web server's), for a small report, or where no CVR line starts near the middle,
+the report is one part. Anything that fails in either part raises :class:`.cdf_bulk.Doubt`
+(the child is then stopped).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def group_lines(handle: BinaryIO, grouping: Grouping, text: bytes, start: int, c
     """Group the CVR lines of the report from ``start`` in ``text`` (its first bytes, all
     read from ``handle``) on; the bytes from the first line not taken to the end of the last
     read, ``handle`` left after that read."""
-    cut = _cut(handle, len(text) + chunk) if hasattr(os, "fork") else None
+    cut = _cut(handle, len(text) + chunk) if _may_fork() else None
     if cut is None:
         buffer, pos, _ = take_all(grouping, bytearray(text), start, _reads(handle, chunk), chunk)
         return bytes(buffer[pos:])
@@ -91,6 +92,12 @@ def group_lines(handle: BinaryIO, grouping: Grouping, text: bytes, start: int, c
     grouping.absorb(second)
     handle.seek(stopped)
     return bytes(rest)
+
+
+def _may_fork() -> bool:
+    """Linux, and no other thread in this process (a forked child has only the thread that
+    forked: a lock another thread held would stay held in it)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def _cut(handle: BinaryIO, lowest: int) -> int | None:

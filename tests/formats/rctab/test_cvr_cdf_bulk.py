@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cvr_cdf_fast import ballot, cvr, first_records, read, source, table, write_report
 
-from shortlist.formats.rctab.cvr import cdf_bulk, cdf_fast, cdf_parts
+from shortlist.formats.rctab.cvr import cdf_bulk, cdf_fast, cdf_parts, cdf_words
 from shortlist.formats.rctab.cvr.cdf import _json_election, _json_record
 
 
@@ -69,7 +69,7 @@ def test_bulk_counts_what_the_previous_fast_path_counts(
     by_keys: bool,
 ) -> None:
     monkeypatch.setattr(cdf_fast, "_CHUNK", chunk)
-    monkeypatch.setattr(cdf_bulk, "_BLOCK", block)
+    monkeypatch.setattr(cdf_words, "_BLOCK", block)
     if by_keys:  # the ids looked for by their keys, never where the first line has them
         monkeypatch.setattr(cdf_bulk.Grouping, "_where_the_first_has_them", lambda *a: None)
     path = lines_report(tmp_path / "r.json", ballots * repeat)
@@ -272,14 +272,14 @@ def test_markers_are_found_exactly(tmp_path: Path) -> None:
     a = np.frombuffer(text, np.uint8)
     want = [i for i, c in enumerate(text) if c in b"\nhB@"]
     for block in (8, 64, 1 << 18):
-        cdf_bulk._BLOCK = block
+        cdf_words._BLOCK = block
         try:
-            assert cdf_bulk.positions(a, 0, len(a), b"\nhB@").tolist() == want
-            assert cdf_bulk.positions(a, 5, len(a) - 3, b"h").tolist() == [
+            assert cdf_words.positions(a, 0, len(a), b"\nhB@").tolist() == want
+            assert cdf_words.positions(a, 5, len(a) - 3, b"h").tolist() == [
                 i for i in want if 5 <= i < len(a) - 3 and text[i] == ord("h")
             ]
         finally:
-            cdf_bulk._BLOCK = 1 << 18
+            cdf_words._BLOCK = 1 << 18
 
 
 words = st.lists(st.integers(0, (1 << 64) - 1), min_size=1, max_size=20)
@@ -296,15 +296,15 @@ def test_the_word_tricks_find_what_a_byte_by_byte_search_finds(values: list[int]
     array = np.array(values, np.uint64)
     as_bytes = [v.to_bytes(8, "little") for v in values]
     expected = [b.index(0) if 0 in b else 8 for b in as_bytes]
-    assert cdf_bulk._lowest_zero_byte(array).tolist() == expected
-    assert cdf_bulk._any_zero_byte(array) == any(0 in b for b in as_bytes)
+    assert cdf_words._lowest_zero_byte(array).tolist() == expected
+    assert cdf_words._any_zero_byte(array) == any(0 in b for b in as_bytes)
     high = array[::-1].copy()
     joined = [a + b for a, b in zip(as_bytes, as_bytes[::-1], strict=True)]
     quotes = [j.index(b'"') if b'"' in j else 16 for j in joined]
-    assert cdf_bulk._first_quote(array, high).tolist() == quotes
+    assert cdf_words._first_quote(array, high).tolist() == quotes
     lengths = np.array([v % 11 - 1 for v in values], np.int64)  # -1 to 9: clipped to 0 to 8
     masks = [(1 << 8 * min(max(n, 0), 8)) - 1 for n in lengths.tolist()]
-    assert cdf_bulk._below(lengths).tolist() == masks
+    assert cdf_words._below(lengths).tolist() == masks
 
 
 @given(
@@ -325,19 +325,19 @@ def test_values_are_read_as_a_byte_by_byte_reader_reads_them(values: list[bytes]
     doubtful = any(len(v) >= cdf_bulk.WIDTH or min(v, default=32) < 0x20 for v in values)
     if doubtful:
         with pytest.raises(cdf_bulk.Doubt):
-            cdf_bulk._Values.read(a, start)
+            cdf_words._Values.read(a, start)
         ended = None
         with contextlib.suppress(cdf_bulk.Doubt):
-            ended = cdf_bulk._Values.ending(a, closing)
+            ended = cdf_words._Values.ending(a, closing)
         assert ended is None or not any(len(v) >= cdf_bulk.WIDTH for v in values)
         return
-    for found in (cdf_bulk._Values.read(a, start), cdf_bulk._Values.ending(a, closing)):
+    for found in (cdf_words._Values.read(a, start), cdf_words._Values.ending(a, closing)):
         assert found is not None
         assert [found.text(i) for i in range(len(values))] == values
         assert found.length.tolist() == [len(v) for v in values]
         assert found.same(found, np.arange(len(values))).all()
         codes = found.codes().tolist()
-        assert codes == cdf_bulk.string_codes(values).tolist()
+        assert codes == cdf_words.string_codes(values).tolist()
 
 
 @given(lines=st.lists(st.binary(min_size=16, max_size=60).filter(lambda b: b"\n" not in b),
@@ -349,13 +349,13 @@ def test_line_ends_and_hashes_depend_on_the_line_and_its_place_in_a_word_only(
     """line_ends finds every newline; a line's hash is that of the same bytes at the same
     place in a word anywhere, whatever the bytes around it."""
     text = bytearray(b"{" * lead + b"\n".join(lines) + b"\n" + b"\0" * 24)
-    ends = cdf_bulk.line_ends(text, lead)
+    ends = cdf_words.line_ends(text, lead)
     assert ends.tolist() == [i for i in range(lead, len(text)) if text[i] == ord("\n")]
     starts = np.concatenate(([lead], ends[:-1] + 1)).astype(np.int64)
 
     def hashes(buffer: bytearray, starts: Any, ends: Any) -> list[int]:
         w = np.frombuffer(buffer, "<u8", count=len(buffer) // 8)
-        found: list[int] = cdf_bulk.line_hashes(w, starts, ends, cdf_bulk._Powers()).tolist()
+        found: list[int] = cdf_bulk.line_hashes(w, starts, ends, cdf_words._Powers()).tolist()
         return found
 
     first = hashes(text, starts, ends)

@@ -368,32 +368,40 @@ Notes:
   verifying against its group's first: about 1.5 s, no faster than the bytes path), pyarrow's
   `split_pattern` + `replace_substring_regex` (3.4 s for the regular expression alone),
   inflating in a child process (no less work on the main thread).
-* CDF JSON (`cvr/cdf_bulk.py`, `cvr/cdf_fast.py`): a report written one CVR a line (`},\\n{`
-  between CVRs, as here) is grouped in bulk with numpy, without a Python object per CVR. Per
-  8 MiB read: the lines are found (`\\n`, its words first: numpy's `flatnonzero` is slow on
-  bytes); the ids (`BallotPrePrintedId`, `BallotStyleUnitId`, the snapshot's `@id`,
-  `CurrentSnapshotId`) are looked for where the read's first line has them (same distance
-  from the line's start or the value before it; the current snapshot id from the line's end),
-  their keys' last 8 bytes checked in every line, else found by their keys' rare bytes (`h`,
-  `B`, `@`) anywhere in the lines; each value is overwritten in place by a byte of its own
-  (1, 2, 3); each line gets a 64-bit polynomial hash of its own 8-byte words (cut from the
-  read's words by shifts, so where a line starts in a word does not matter); lines with one
-  hash form a group, and every read is VERIFIED: the groups' first lines, joined, must equal
-  the read byte for byte (a collision or anything the hash missed refuses the file). At the
-  end each group becomes the text the previous fast path counted (tokens for the ids, the unit
-  put back), each distinct text's keys are checked in full, no id's value may equal any string
-  of the distinct texts or a unit, and the distinct texts are decoded by the exact reader's
-  code (2,960 decodes). Anything else (another layout, a backslash, a raw control byte, an id
-  over 15 bytes, a key in some CVRs only, a failed check) goes to the previous fast path (cut
-  at the separator, ids replaced by tokens per CVR), which sends what it cannot vouch for to
-  the exact decoder. Interleaved runs of the reader alone at 10^6 CVRs (load ~0.7): 3.7-4.3 s
-  of CPU against 7.1-7.7 s before. Profile of the reader (cProfile, so inflated): the line
-  hashes ~0.7-1.0 s, reading and overwriting the ids' values ~0.9 s, decoding the distinct
-  texts ~0.8 s (`_records`, the exact reader's code), finding the lines ~0.45 s, the distinct
-  texts ~0.45 s, reading the file ~0.2 s. Tried and dropped: a hash per line that depends on
-  where the line starts in a word (cheaper, but 8 times the groups to turn into texts: no
-  faster), the hash computed a cache-sized block at a time (no faster), 1-2 MiB reads (no
-  faster). Under 3 s would need the per-byte passes (hash, values, lines) cut to about half.
+* CDF JSON (`cvr/cdf_parts.py`, `cvr/cdf_bulk.py`, `cvr/cdf_words.py`, `cvr/cdf_fast.py`): a
+  report written one CVR a line (`},\\n{` between CVRs, as here) is grouped in bulk with numpy,
+  without a Python object per CVR, on both cores: it is cut at a CVR line near its middle and
+  a forked child groups the second half (reading with `os.pread`) while the parent groups the
+  first, which must end exactly at the cut; the child's groups are sent back and renumbered by
+  their text (Linux, and only with no other thread running: else one part). In each part a
+  helper thread reads each 8 MiB and prepares it (the lines found, one `bytes.find` a line;
+  the ids `BallotPrePrintedId`, `BallotStyleUnitId`, the snapshot's `@id` and
+  `CurrentSnapshotId` looked for where the read's first line has them, else by their keys'
+  rare bytes anywhere, their values read two 8-byte words at a time with bit tricks for the
+  closing quote and control bytes, and overwritten in place by a byte of their own) while the
+  other thread hashes, groups and VERIFIES the read before. Each line gets a 64-bit polynomial
+  hash of the words holding it and of where it starts in a word (prefix sums over the read:
+  two passes over its words, the bytes of the lines on either side taken out); lines with one
+  hash form a group, groups whose first lines are equal are one, and every read is verified:
+  the groups' first lines, joined, must equal the read byte for byte (a collision or anything
+  the hash missed refuses the file). At the end each group becomes the text the previous fast
+  path counted (tokens for the ids, the unit put back), each distinct text's keys are checked
+  in full, no id's value may equal any string of the distinct texts or a unit of its read,
+  and the distinct texts are decoded by the exact reader's code (2,960 decodes; each text's
+  unit handed over, not searched for again). glibc is told to keep freed blocks (each read's
+  arrays otherwise cost ~0.7 s of page faults). Anything else (another layout, a backslash, a
+  raw control byte, an id over 15 bytes, a key in some CVRs only, a failed check) goes to the
+  previous fast path (cut at the separator, ids replaced by tokens per CVR), which sends what
+  it cannot vouch for to the exact decoder. Peak memory is the larger of the two processes
+  (they share the parent's pages until written). Work measured in one process, reads one
+  after the other (load ~1): preparing ~1.0-1.2 s of CPU (the ids ~0.4-0.5 s, the lines
+  ~0.2 s, overwriting ~0.2 s), merging ~1.0-1.2 s (hashes ~0.4 s, groups ~0.35 s, pairs
+  ~0.15 s, verification ~0.15 s), reading ~0.16 s; then the distinct texts ~0.2 s, the
+  records ~0.2 s, start-up ~0.3 s. Two threads alone saved only ~0.3-0.5 s of wall time
+  (each thread's CPU grew by a third: they share one interpreter lock), two processes do not
+  slow each other down. Interleaved runs at 10^6 before/after (load ~0.5): 3.9-4.5 -> 2.4-2.5 s
+  wall. Tried and dropped: the hash computed a cache-sized block at a time, 1-32 MiB reads (no
+  faster), numpy for the line ends (slower than `find` for lines of ~560 bytes).
 * RCTab does not tabulate CDF sources by precinct, so the CDF config has `tabulateByPrecinct`
   off; the xlsx config is the case's own (by precinct on).
 """

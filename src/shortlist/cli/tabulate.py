@@ -11,6 +11,7 @@ from shortlist.cli.tabulate_run import (
     INPUT_FORMATS,
     count_file,
     emit,
+    keep_freed_memory,
     open_out,
     parse_sets,
 )
@@ -122,6 +123,7 @@ def _tabulate_rctab(
         )
     from shortlist.formats import rctab
 
+    keep_freed_memory()  # reading cast-vote records makes arrays of megabytes, read after read
     contest = rctab.load_contest(path)
     result = rctab.count_contest(contest)
     if output_dir is not None:

@@ -180,7 +180,6 @@ def _count_in_bulk(
     text, start, sep = _opened(handle)
     if sep != cdf_bulk.SEPARATOR:
         return None
-    cdf_parts.keep_freed_memory()
     line = 1 + text.count(b"\n", 0, start)
     grouping = cdf_bulk.Grouping()
     rest = cdf_parts.group_lines(handle, grouping, text, start, _CHUNK)

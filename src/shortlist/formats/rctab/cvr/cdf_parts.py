@@ -34,27 +34,6 @@ PARTS_FROM = 64 << 20
 _OVER = 32
 
 
-def keep_freed_memory() -> None:
-    """Let glibc keep freed blocks for the next read's arrays instead of mapping fresh memory
-    each time (as ``shortlist.cli.tabulate_run.keep_freed_memory`` does for ballot files).
-
-    Each read makes arrays of megabytes; by default glibc gives every block over 128 KiB back
-    to the system and maps a fresh one for the next, a page fault per 4 KiB touched (10^6
-    CVRs: ~0.7 s of system time). Linux with glibc only; elsewhere nothing changes.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(-3, 256 << 20)  # M_MMAP_THRESHOLD: blocks below this come from the heap
-    mallopt(-1, 512 << 20)  # M_TRIM_THRESHOLD: keep this much freed memory at the heap's top
-    mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap in big steps
-
-
 def group_lines(handle: BinaryIO, grouping: Grouping, text: bytes, start: int, chunk: int) -> bytes:
     """Group the CVR lines of the report from ``start`` in ``text`` (its first bytes, all
     read from ``handle``) on; the bytes from the first line not taken to the end of the last

@@ -388,8 +388,9 @@ Notes:
   path counted (tokens for the ids, the unit put back), each distinct text's keys are checked
   in full, no id's value may equal any string of the distinct texts or a unit of its read,
   and the distinct texts are decoded by the exact reader's code (2,960 decodes; each text's
-  unit handed over, not searched for again). glibc is told to keep freed blocks (each read's
-  arrays otherwise cost ~0.7 s of page faults). Anything else (another layout, a backslash, a
+  unit handed over, not searched for again). `shortlist tabulate` tells glibc to keep freed blocks
+  (each read's arrays otherwise cost ~0.7 s of page faults; the readers leave that to the
+  command), which the read-only child does not. Anything else (another layout, a backslash, a
   raw control byte, an id over 15 bytes, a key in some CVRs only, a failed check) goes to the
   previous fast path (cut at the separator, ids replaced by tokens per CVR), which sends what
   it cannot vouch for to the exact decoder. Peak memory is the larger of the two processes

@@ -4,6 +4,7 @@ the same report grouped in one part, the previous fast path and the exact reader
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,18 @@ from test_cvr_cdf_fast import ballot
 
 from shortlist.formats.rctab.cvr import cdf_bulk, cdf_fast, cdf_parts
 
-pytestmark = pytest.mark.skipif(not cdf_parts._may_fork(), reason="two parts: Linux, one thread")
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="two parts: a forked child")
 
 
 def cuts(monkeypatch: pytest.MonkeyPatch, chunk: int) -> list[int | None]:
-    """Reports of any size in two parts, reads of ``chunk`` bytes; returns the cuts made."""
+    """Reports of any size in two parts, reads of ``chunk`` bytes; returns the cuts made.
+
+    The test process may run other threads (idle ones left by other tests: a web client's, an
+    executor's), which would keep the reader to one part; the parts are forced here and
+    :func:`test_no_second_part_while_another_thread_runs` checks that guard itself."""
     monkeypatch.setattr(cdf_fast, "_CHUNK", chunk)
     monkeypatch.setattr(cdf_parts, "PARTS_FROM", 0)
+    monkeypatch.setattr(cdf_parts, "_may_fork", lambda: True)
     made: list[int | None] = []
     real = cdf_parts._cut
 
@@ -121,3 +127,21 @@ def test_a_small_report_is_one_part(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         size = os.fstat(handle.fileno()).st_size
         assert cdf_parts._cut(handle, size) is None  # its middle within the first read
         assert cdf_parts._cut(handle, 1) is not None
+
+
+def test_no_second_part_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked child has only the thread that forked: a lock another thread held would stay
+    held in it. So no child while another thread runs."""
+    monkeypatch.setattr(cdf_parts.sys, "platform", "linux")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not cdf_parts._may_fork()
+    finally:
+        release.set()
+        other.join()
+    monkeypatch.setattr(cdf_parts.threading, "active_count", lambda: 1)
+    assert cdf_parts._may_fork()
+    monkeypatch.setattr(cdf_parts.sys, "platform", "darwin")
+    assert not cdf_parts._may_fork()

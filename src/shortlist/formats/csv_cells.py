@@ -463,17 +463,19 @@ def _cell_ends(body: npt.NDArray[np.uint8], most: int) -> tuple[npt.NDArray[np.i
     if not len(body) or body[-1] != _LF or body[0] == _LF:
         return None
     breaks = body == _LF
-    if bool((breaks[1:] & breaks[:-1]).any()):
-        return None  # a blank line
     lines = int(np.count_nonzero(breaks))
     delimiters = body == _COMMA
     delimiters |= breaks
-    del breaks
     ends = np.flatnonzero(delimiters)
     del delimiters
     fields = len(ends) // lines
     if fields * lines != len(ends) or fields > most:
         return None
+    # a blank line is one cell: among lines of two or more, ``fields * lines`` cells cannot
+    # hold one (they would number ``fields * lines - (fields - 1) * blank``)
+    if fields == 1 and bool((breaks[1:] & breaks[:-1]).any()):
+        return None
+    del breaks
     if not bool((body[ends[fields - 1 :: fields]] == _LF).all()):
         return None
     return ends, fields

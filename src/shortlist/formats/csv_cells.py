@@ -386,11 +386,14 @@ class _Order:
             packed, summed = packed[kept], summed[kept]
         ranks = np.empty((len(packed), self.width), dtype=np.int32)
         base = len(self.cells)
+        skip = int(self.digit[0])  # the empty cell's digit: SKIP's
+        used = 1  # ranks up to the last one any ballot marks (a column test costs 4x more)
         for j in range(self.width - 1, -1, -1):
             packed, digit = np.divmod(packed, base)
             ranks[:, j] = self.cells[digit]
-        used = np.flatnonzero((ranks != SKIP).any(axis=0))
-        ranks = np.ascontiguousarray(ranks[:, : int(used[-1]) + 1 if used.size else 1])
+            if used == 1 and j and bool((digit != skip).any()):
+                used = j + 1
+        ranks = np.ascontiguousarray(ranks[:, :used])
         named = self.named
         profile = Profile(named.candidates, ranks, summed, named.multi, named.withdrawn)
         return BallotFile(profile=profile, path=path, format="csv")

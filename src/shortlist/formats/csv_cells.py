@@ -451,6 +451,7 @@ class _Uniform:
         keys &= np.take(_MASKS, sizes, out=scratch, mode="clip")
         slots = np.multiply(keys, self.multiplier, out=scratch)
         slots >>= self.shift
+        slots = slots.view(np.intp)  # small numbers: indices as they are, not cast per lookup
         known = np.take(self.slot_key, slots, out=sizes.view(np.uint64), mode="clip")
         if not np.array_equal(known, keys):
             raise _Unknown

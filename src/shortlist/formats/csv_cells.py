@@ -241,6 +241,7 @@ class _Lookup:
             return codes
         slots = keys * self.multiplier
         slots >>= np.uint64(64) - self.bits
+        slots = slots.view(np.intp)  # indices as they are (not cast by each lookup)
         if not bool((self.slot_key[slots] == keys).all()):
             raise _Unknown
         found: npt.NDArray[np.int16] = self.slot_code[slots]

@@ -49,12 +49,13 @@ def test_a_file_read_ahead_reads_the_same(tmp_path: Path, small_files: None) -> 
     assert prefetch.take(path) is None  # the reader took it
 
 
+@pytest.mark.parametrize("count", [False, True], ids=["text", "ballots"])
 def test_a_file_changed_after_it_was_read_ahead_is_read_again(
-    tmp_path: Path, small_files: None
+    tmp_path: Path, small_files: None, count: bool
 ) -> None:
     path = tmp_path / "b.csv"
     ballots(path, "A")
-    prefetch.start(path)
+    prefetch.start(path, "csv", count=count)
     prefetch._pending[os.path.abspath(path)].thread.join()
     ballots(path, "D")  # same size, new text
     stat = path.stat()
@@ -104,20 +105,6 @@ def test_an_error_reading_ahead_is_raised_to_the_reader(tmp_path: Path, small_fi
     assert str(ahead.value) == str(direct.value)
     assert ":3002: the row has 3 fields" in str(ahead.value)
     assert any(entry.name == "_run" for entry in ahead.traceback)  # raised on that thread
-
-
-def test_ballots_read_ahead_of_a_file_changed_since_are_not_used(
-    tmp_path: Path, small_files: None
-) -> None:
-    path = tmp_path / "b.csv"
-    ballots(path, "A")
-    prefetch.start(path, "csv", count=True)
-    prefetch._pending[os.path.abspath(path)].thread.join()
-    ballots(path, "D")  # same size, new text
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-    got = read_ballots(path)
-    assert "D" in got.profile.candidates and "A" not in got.profile.candidates
 
 
 @pytest.mark.parametrize("odd", ['"A, B",C,', "A\r,B,", "A,\x00,"])

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from shortlist.formats.rctab.cvr.cdf_bulk import SEPARATOR, Doubt, Grouping
+from shortlist.formats.rctab.cvr.handoff import put_unless_stopped
 
 #: A report smaller than this is one part (forking costs more than it saves).
 PARTS_FROM = 64 << 20
@@ -131,12 +132,7 @@ def take_all(
     stop = threading.Event()
 
     def put(item: Any) -> None:
-        while not stop.is_set():
-            try:
-                done.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+        put_unless_stopped(done, item, stop)
 
     def prepare_each(buffer: bytearray, pos: int) -> None:
         try:

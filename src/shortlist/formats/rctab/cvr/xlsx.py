@@ -19,6 +19,8 @@ from collections.abc import Generator, Iterator
 from itertools import islice, repeat
 from typing import IO, Any
 
+from shortlist.formats.rctab.cvr.handoff import put_unless_stopped
+
 #: ``(row number, body with the row digits taken out of its cell references)``
 RawRow = tuple[int, str]
 
@@ -158,11 +160,11 @@ def _read_ahead(xml: IO[bytes], depth: int = 2) -> Iterator[bytes]:
         try:
             while not stop.is_set():
                 data = xml.read(_CHUNK)
-                _put(ready, data, stop)
+                put_unless_stopped(ready, data, stop)
                 if not data:
                     return
         except BaseException as err:  # handed to the reader, which raises it
-            _put(ready, err, stop)
+            put_unless_stopped(ready, err, stop)
 
     worker = threading.Thread(target=inflate, name="xlsx-inflate", daemon=True)
     worker.start()
@@ -177,15 +179,6 @@ def _read_ahead(xml: IO[bytes], depth: int = 2) -> Iterator[bytes]:
     finally:
         stop.set()
         worker.join()
-
-
-def _put(ready: queue.Queue[bytes | BaseException], item: bytes | BaseException, stop: Any) -> None:
-    while not stop.is_set():
-        try:
-            ready.put(item, timeout=0.05)
-            return
-        except queue.Full:
-            continue
 
 
 #: What no plain row holds: text that may contain ``"`` (formula results, inline and error
